@@ -1,0 +1,234 @@
+"""The build: load -> validate -> select -> derive -> render -> write, for every person.
+
+Every person is loaded and validated before anything is written (as Pelican runs all context
+phases before output), and a person with errors gets nothing written: their last good packet
+stays in ``build/`` untouched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from jinja2 import Environment
+
+from . import __version__
+from .documents import PERSON_DOCUMENTS, DocumentKind
+from .errors import Problem
+from .load import Document, load_yaml
+from .model import Profile
+from .output import write_atomic, write_text
+from .pdf import STYLESHEET, PdfRenderer
+from .project import Project
+from .render import make_environment, photo_data_uri, render
+from .rules import ReviewStatus, expiring_consents, first_page_medications, review_status
+from .select import Selection, select
+from .validate import validate_profile
+
+log = logging.getLogger(__name__)
+
+FORMATS = ("html", "pdf")
+
+
+@dataclass
+class PersonRecord:
+    person_id: str
+    path: Path
+    profile: Profile | None
+    problems: list[Problem]
+    doc: Document
+
+    @property
+    def source(self) -> bytes:
+        return self.doc.source
+
+    @property
+    def ok(self) -> bool:
+        return self.profile is not None
+
+
+def load_person(project: Project, person_id: str) -> PersonRecord:
+    path = project.profile_path(person_id)
+    doc = load_yaml(path, project.display(path))
+    profile, problems = validate_profile(doc, path.parent)
+    return PersonRecord(person_id, path, profile, problems, doc)
+
+
+def dated_warnings(record: PersonRecord, as_of: dt.date) -> list[Problem]:
+    """Warnings that depend on the build date: consents about to lapse, reviews overdue."""
+    if record.profile is None:
+        return []
+    found = []
+    for consent in expiring_consents(record.profile, as_of):
+        index = record.profile.consents.index(consent)
+        found.append(Problem(record.doc.path, record.doc.line_of(("consents", index)), f"consents[{index}]",
+                             f"consent {consent.id} for {consent.recipient} expires on {consent.expires}: "
+                             "renew it or plan for it to lapse", "warning"))
+    review = review_status(record.profile.plan, as_of)
+    if review.overdue:
+        found.append(Problem(record.doc.path, record.doc.line_of(("plan", "last_reviewed")), "plan",
+                             f"review overdue since {review.next_review}: review the plan and update "
+                             "plan.last_reviewed", "warning"))
+    return found
+
+
+def load_people(project: Project, only: Iterable[str] | None = None) -> list[PersonRecord]:
+    ids = list(only) if only else project.person_ids()
+    return [load_person(project, person_id) for person_id in ids]
+
+
+def generated_at() -> dt.datetime:
+    """Now, or SOURCE_DATE_EPOCH for reproducible builds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+def fingerprint(record: PersonRecord, project: Project) -> str:
+    """Short hash of everything a document is made from, printed in its footer."""
+    digest = hashlib.sha256(__version__.encode())
+    digest.update(record.source)
+    for folder in (project.templates_dir, project.styles_dir):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                digest.update(path.name.encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+@dataclass
+class Rendered:
+    kind: DocumentKind
+    html: str
+    print_html: str
+    manifest: dict[str, Any]
+
+
+def render_person_document(
+    env: Environment, record: PersonRecord, kind: DocumentKind, as_of: dt.date, stamp: dict[str, str]
+) -> Rendered:
+    """Render one document for one valid person, as screen HTML, print HTML and a manifest."""
+    profile = record.profile
+    assert profile is not None
+    selection = select(profile, kind.audience, kind.sections, as_of)
+    review = review_status(profile.plan, as_of)
+    photo = record.path.parent / profile.identity.photo if profile.identity.photo else None
+    context: dict[str, Any] = {
+        "view": selection.view,
+        "kind": kind,
+        "audience": selection.audience,
+        "review": review,
+        "as_of": as_of,
+        "stamp": stamp,
+        "photo": photo_data_uri(photo),
+        "critical": kind.critical,
+    }
+    context["meds_first"], context["meds_more"] = first_page_medications(selection.view["medications"])
+    html = render(env, kind.template, {**context, "stylesheet": f"../assets/{STYLESHEET}"})
+    print_html = render(env, kind.template, {**context, "stylesheet": None})
+    return Rendered(kind, html, print_html, manifest(record, kind, selection, review, as_of, stamp))
+
+
+def manifest(record: PersonRecord, kind: DocumentKind, selection: Selection, review: ReviewStatus,
+             as_of: dt.date, stamp: dict[str, str]) -> dict[str, Any]:
+    """The proof of what this document shows and withholds, and why."""
+    assert record.profile is not None
+    return {
+        "document": kind.name,
+        "person": record.person_id,
+        "audience": selection.audience.key,
+        "as_of": as_of.isoformat(),
+        "plan_version": record.profile.plan.version,
+        "fingerprint": stamp["fingerprint"],
+        "sections": [
+            {"section": d.section, "sharing": d.sharing, "included": d.included, "reason": d.reason,
+             "consent": d.consent_id}
+            for d in selection.decisions
+        ],
+    }
+
+
+@dataclass
+class BuildResult:
+    people: list[PersonRecord]
+    written: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [p for record in self.people for p in record.problems]
+
+    @property
+    def failed(self) -> list[PersonRecord]:
+        return [r for r in self.people if not r.ok]
+
+
+def build(project: Project, *, people: list[str] | None = None, formats: tuple[str, ...] = FORMATS,
+          as_of: dt.date | None = None) -> BuildResult:
+    """Build every valid person's documents and the index. Invalid people keep their old output."""
+    as_of = as_of or dt.date.today()
+    records = load_people(project, people)
+    result = BuildResult(records)
+    env = make_environment(project.templates_dir)
+    renderer = PdfRenderer(project.styles_dir) if "pdf" in formats else None
+    when = generated_at()
+    _copy_assets(project, result)
+    for record in records:
+        if not record.ok:
+            log.warning("%s: not built, %d problem(s); last good output kept", record.person_id,
+                        sum(p.severity == "error" for p in record.problems))
+            continue
+        stamp = {"fingerprint": fingerprint(record, project), "generated": when.strftime("%Y-%m-%d %H:%M UTC")}
+        for kind in PERSON_DOCUMENTS:
+            doc = render_person_document(env, record, kind, as_of, stamp)
+            target = project.build_dir / record.person_id / kind.name
+            outputs: list[tuple[Path, bytes]] = [
+                (target.with_suffix(".manifest.json"), json.dumps(doc.manifest, indent=2).encode() + b"\n")
+            ]
+            if "html" in formats:
+                outputs.append((target.with_suffix(".html"), doc.html.encode()))
+            if renderer is not None:
+                outputs.append((target.with_suffix(".pdf"), renderer.render(doc.print_html)))
+            for path, data in outputs:
+                (result.written if write_atomic(path, data) else result.unchanged).append(path)
+    everyone = records if people is None else load_people(project)
+    _write_index(project, env, everyone, result, as_of, when)
+    return result
+
+
+def _copy_assets(project: Project, result: BuildResult) -> None:
+    """Screen HTML links one shared stylesheet and the shipped fonts, copied next to it."""
+    assets = project.build_dir / "assets"
+    for source in [project.styles_dir / STYLESHEET, *sorted((project.styles_dir / "fonts").glob("*"))]:
+        relative = source.relative_to(project.styles_dir)
+        path = assets / relative
+        (result.written if write_atomic(path, source.read_bytes()) else result.unchanged).append(path)
+
+
+def _write_index(project: Project, env: Environment, everyone: list[PersonRecord], result: BuildResult,
+                 as_of: dt.date, when: dt.datetime) -> None:
+    """build/index.html: everyone, their plan version and review dates, OVERDUE and problems."""
+    rows = []
+    for record in everyone:
+        profile = record.profile
+        row: dict[str, Any] = {"id": record.person_id, "ok": record.ok, "problems": record.problems,
+                               "documents": [k for k in PERSON_DOCUMENTS
+                                             if (project.build_dir / record.person_id / f"{k.name}.html").exists()]}
+        if profile is not None:
+            row |= {"name": profile.identity.preferred_name, "plan": profile.plan,
+                    "review": review_status(profile.plan, as_of),
+                    "expiring": expiring_consents(profile, as_of)}
+        rows.append(row)
+    html = render(env, "index.html.j2", {"rows": rows, "as_of": as_of,
+                                         "generated": when.strftime("%Y-%m-%d %H:%M UTC"),
+                                         "stylesheet": f"assets/{STYLESHEET}"})
+    path = project.build_dir / "index.html"
+    (result.written if write_text(path, html) else result.unchanged).append(path)
+

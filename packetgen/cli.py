@@ -1,0 +1,162 @@
+"""Command line: a thin shell over the build stages. Each command loads, calls one function, reports.
+
+click is used (as MkDocs does) for subcommands, typed options and help text for free.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .build import FORMATS, build, dated_warnings, load_people
+from .documents import BY_NAME
+from .errors import errors, warnings
+from .project import PERSON_ID, open_project
+from .select import select
+from .starter import write_starter
+
+DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def _as_of(value: dt.datetime | None) -> dt.date:
+    return value.date() if value else dt.date.today()
+
+
+root_option = click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".",
+                           show_default=True, help="Project folder holding people/.")
+as_of_option = click.option("--as-of", "as_of", type=DATE, default=None,
+                            help="Build date for review and consent checks (YYYY-MM-DD). Default: today.")
+
+
+@click.group()
+@click.version_option(__version__)
+def main() -> None:
+    """packetgen: crisis information packets from one YAML profile per person."""
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+
+
+@main.command("build")
+@root_option
+@as_of_option
+@click.option("--person", "people", multiple=True, help="Build only this person (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["html", "pdf", "all"]), default="all", show_default=True)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder. Default: build/ in the project.")
+def build_command(root: Path, as_of: dt.datetime | None, people: tuple[str, ...], fmt: str, out: Path | None) -> None:
+    """Build every person's packets as HTML and PDF, plus build/index.html."""
+    project = open_project(root, out)
+    for person_id in people:
+        if not project.profile_path(person_id).is_file():
+            raise click.UsageError(f"no profile at {project.display(project.profile_path(person_id))}")
+    formats = FORMATS if fmt == "all" else (fmt,)
+    started = time.perf_counter()
+    result = build(project, people=list(people) or None, formats=formats, as_of=_as_of(as_of))
+    for problem in result.problems:
+        click.echo(str(problem), err=True)
+    seconds = time.perf_counter() - started
+    built = len(result.people) - len(result.failed)
+    click.echo(f"built {built} of {len(result.people)} people into {project.display(project.build_dir)}/: "
+               f"{len(result.written)} files written, {len(result.unchanged)} unchanged, {seconds:.1f} s")
+    if result.failed:
+        names = ", ".join(r.person_id for r in result.failed)
+        click.echo(f"not built (errors above; last good output kept): {names}", err=True)
+        sys.exit(1)
+
+
+@main.command("check")
+@root_option
+@as_of_option
+def check_command(root: Path, as_of: dt.datetime | None) -> None:
+    """Validate every profile and print all problems at once (exit 1 on any error)."""
+    project = open_project(root)
+    day = _as_of(as_of)
+    records = load_people(project)
+    problems = [p for r in records for p in r.problems]
+    problems += [w for record in records for w in dated_warnings(record, day)]
+    for problem in problems:
+        click.echo(str(problem))
+    if not records:
+        click.echo(f"no profiles found under {project.display(project.people_dir)}/: "
+                   "create one with `packetgen new <person-id>`")
+        sys.exit(1)
+    if errors(problems):
+        bad = sum(1 for r in records if not r.ok)
+        click.echo(f"{len(errors(problems))} error(s) in {bad} of {len(records)} profiles")
+        sys.exit(1)
+    click.echo(f"checked {len(records)} profiles: all valid ({len(warnings(problems))} warnings)")
+
+
+@main.command("new")
+@root_option
+@click.argument("person_id")
+def new_command(root: Path, person_id: str) -> None:
+    """Write a starter profile for PERSON_ID with every section present and commented."""
+    if not PERSON_ID.match(person_id):
+        raise click.UsageError("person id: lower-case letters, digits and dashes only, e.g. 'ana-r' "
+                               "(it becomes a file name, so no full names or diagnoses)")
+    project = open_project(root)
+    path = project.profile_path(person_id)
+    if path.exists():
+        raise click.UsageError(f"{project.display(path)} already exists: edit it, or pick another id")
+    write_starter(path)
+    click.echo(f"wrote {project.display(path)}: fill in every TODO, then run `packetgen check`")
+
+
+@main.command("explain")
+@root_option
+@as_of_option
+@click.argument("person_id")
+@click.argument("document", type=click.Choice(sorted(BY_NAME)))
+def explain_command(root: Path, as_of: dt.datetime | None, person_id: str, document: str) -> None:
+    """Show which sections DOCUMENT shows or withholds for PERSON_ID, and why."""
+    project = open_project(root)
+    if not project.profile_path(person_id).is_file():
+        raise click.UsageError(f"no profile at {project.display(project.profile_path(person_id))}")
+    (record,) = load_people(project, [person_id])
+    if record.profile is None:
+        for problem in record.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(1)
+    kind = BY_NAME[document]
+    selection = select(record.profile, kind.audience, kind.sections, _as_of(as_of))
+    click.echo(f"{document} for {person_id}: audience {selection.audience.label}, as of {_as_of(as_of)}")
+    width = max(len(d.section) for d in selection.decisions) + 2
+    for d in selection.decisions:
+        mark = "SHOWN   " if d.included else "withheld"
+        label = d.section
+        if label.startswith("contacts.people["):
+            index = int(label.split("[")[1].rstrip("]"))
+            label += f" {record.profile.contacts.people[index].role}"
+        click.echo(f"  {mark}  {label:<{width + 14}} {d.sharing:<10} {d.reason}")
+
+
+@main.command("schema")
+@root_option
+@click.option("--check", is_flag=True, help="Exit 1 if the committed schema is out of date.")
+def schema_command(root: Path, check: bool) -> None:
+    """Write schema/profile.schema.json from the model the code validates with."""
+    from .schema import SCHEMA_PATH, profile_schema_text
+
+    path = open_project(root).root / SCHEMA_PATH
+    text = profile_schema_text()
+    if check:
+        if not path.is_file() or path.read_text() != text:
+            click.echo(f"{SCHEMA_PATH} is out of date: run `packetgen schema`", err=True)
+            sys.exit(1)
+        click.echo(f"{SCHEMA_PATH} is up to date")
+        return
+    from .output import write_text
+
+    write_text(path, text)
+    click.echo(f"wrote {SCHEMA_PATH}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,308 @@
+"""The profile schema: one typed model that both validates profiles and emits the JSON Schema.
+
+Keeping validation and the published schema in one set of classes means they cannot drift: the
+JSON Schema in ``schema/profile.schema.json`` is generated from these classes and a test fails if
+the committed copy is stale.
+
+Field docstrings (``description=``) are what editors show as hover help, so they are written for
+the supervisor who edits the YAML, not for programmers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+SharingClass = Literal["responder", "care-team", "consent", "internal"]
+"""Who may see a section. See ``packetgen/audiences.py`` for what each class reaches."""
+
+RecipientClass = Literal[
+    "emergency-responders",
+    "mobile-crisis",
+    "case-manager",
+    "clinicians",
+    "protective-services",
+    "family",
+    "care-team",
+    "internal-staff",
+]
+"""The people a document is handed to. Consent records name one of these."""
+
+SectionName = Literal[
+    "communication",
+    "baseline",
+    "allergies",
+    "medications",
+    "risks",
+    "decision_maker",
+    "contacts",
+    "crisis_plan",
+    "health_history",
+    "behavioral_health",
+    "internal_notes",
+]
+"""Profile sections that carry a sharing class and can be named in a consent record."""
+
+
+class Strict(BaseModel):
+    """Base for every profile block: unknown keys are errors, so a typo is never silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Section(Strict):
+    """A block of the profile that carries its own sharing class."""
+
+    sharing: SharingClass | None = Field(
+        default=None,
+        description="Who may see this section: responder, care-team, consent or internal. "
+        "Leave out to use the section's default.",
+    )
+
+
+# --- identity and plan ------------------------------------------------------------------------
+
+
+class Identity(Strict):
+    preferred_name: str = Field(description="The name the person answers to.")
+    legal_name: str = Field(description="Full legal name, as on ID and insurance cards.")
+    date_of_birth: dt.date = Field(description="YYYY-MM-DD.")
+    pronouns: str | None = Field(default=None, description="For example she/her, he/him, they/them.")
+    language: str = Field(description="Language the person uses day to day.")
+    interpreter_needed: bool = Field(description="true if an interpreter is needed for medical conversations.")
+    photo: str | None = Field(
+        default=None, description="Optional photo file, relative to this profile (PNG, JPEG or SVG)."
+    )
+
+
+class Person(Strict):
+    name: str
+    phone: str
+
+
+class PlanInfo(Strict):
+    version: int = Field(ge=1, description="Plan version number; raise it whenever the plan changes.")
+    effective: dt.date = Field(description="Date this version took effect.")
+    last_reviewed: dt.date = Field(description="Date the plan was last reviewed.")
+    next_review: dt.date | None = Field(
+        default=None,
+        description="Next review date. Defaults to six months after last_reviewed "
+        "(the Smart911 / NHS hospital passport cadence).",
+    )
+    supervisor: Person = Field(description="Supervisor responsible for this plan, with a phone number.")
+
+    @model_validator(mode="after")
+    def _review_after_last(self) -> PlanInfo:
+        if self.next_review is not None and self.next_review < self.last_reviewed:
+            raise ValueError("next_review is before last_reviewed: check both dates")
+        return self
+
+
+# --- what responders need -----------------------------------------------------------------------
+
+
+class Communication(Section):
+    how_i_communicate: str = Field(description="How the person expresses themselves (speech, signs, device...).")
+    how_i_understand: str = Field(description="What helps the person understand you.")
+    how_i_say_no: str | None = Field(default=None, description="How the person refuses or says stop.")
+    how_i_show_pain: str | None = Field(default=None, description="How pain or distress shows.")
+
+
+class Baseline(Section):
+    typical_presentation: str = Field(description="What the person is usually like on a good day: observable facts.")
+    signs_of_change: str = Field(description="What a change from baseline looks like: observable facts.")
+
+
+class NoneKnown(Strict):
+    verified_on: dt.date = Field(description="Date someone checked that there are none.")
+    verified_by: str = Field(description="Role of the person who checked, e.g. 'RN', 'house supervisor'.")
+
+
+class Alert(Strict):
+    confirmed: bool = Field(
+        default=True, description="false if reported but not confirmed; the packet marks it 'unconfirmed'."
+    )
+
+
+class Allergy(Alert):
+    substance: str
+    reaction: str
+    severity: Literal["mild", "moderate", "severe", "unknown"]
+
+
+class Medication(Alert):
+    name: str
+    dose: str
+    route: str = Field(description="For example by mouth, inhaled, injection, patch.")
+    schedule: str = Field(description="When it is taken, e.g. '8 am and 8 pm', 'as needed for seizures'.")
+    purpose: str
+
+
+class Risk(Alert):
+    risk: str = Field(description="What the risk is, in observable terms.")
+    what_to_do: str | None = Field(default=None, description="What responders should do about it.")
+
+
+class SafetyList(Section):
+    """A safety-critical list: it must hold entries or say, with evidence, that there are none.
+
+    A blank allergy box on an EMS sheet reads as "no allergies"; the HL7 International Patient
+    Summary makes the same distinction between "none known" and "not recorded".
+    """
+
+    none_known: NoneKnown | None = Field(
+        default=None, description="Use instead of items when there are none: who checked and when."
+    )
+
+    @model_validator(mode="after")
+    def _items_or_none_known(self) -> SafetyList:
+        items = getattr(self, "items")
+        if items is not None and len(items) == 0:
+            raise ValueError(
+                "empty list: an empty list reads as 'none' on a responder sheet. List the entries, "
+                "or remove 'items' and write none_known: {verified_on: YYYY-MM-DD, verified_by: ROLE}"
+            )
+        if items is None and self.none_known is None:
+            raise ValueError(
+                "not recorded: add 'items', or none_known: {verified_on: YYYY-MM-DD, verified_by: ROLE}"
+            )
+        if items is not None and self.none_known is not None:
+            raise ValueError("has both 'items' and 'none_known': keep only one")
+        return self
+
+
+class Allergies(SafetyList):
+    items: list[Allergy] | None = None
+
+
+class Medications(SafetyList):
+    items: list[Medication] | None = None
+
+
+class RiskList(SafetyList):
+    items: list[Risk] | None = None
+
+
+class Risks(Section):
+    mobility: RiskList = Field(description="Walking, transfers, wheelchair, lifting.")
+    swallowing: RiskList = Field(description="Choking, texture-modified diet, nothing by mouth.")
+    seizures: RiskList = Field(description="Seizure types and what to do.")
+    falls: RiskList = Field(description="Fall history and precautions.")
+
+
+class DecisionMaker(Section):
+    decides_for_self: bool = Field(description="true if the person makes their own medical decisions.")
+    name: str | None = Field(default=None, description="Guardian, health care agent or other decision-maker.")
+    relationship: str | None = None
+    phone: str | None = None
+    authority: str | None = Field(default=None, description="E.g. 'court-appointed guardian', 'health care proxy'.")
+    code_status: str = Field(description="E.g. 'Full code', 'DNR: MOLST form on fridge'.")
+    advance_directive: str = Field(
+        description="Which directives exist and where the paper copy is, or 'none on file'."
+    )
+
+    @model_validator(mode="after")
+    def _someone_decides(self) -> DecisionMaker:
+        if not self.decides_for_self and not (self.name and self.phone):
+            raise ValueError("decides_for_self is false: give the decision-maker's name and phone")
+        return self
+
+
+class Contact(Strict):
+    role: str = Field(description="E.g. 'Guardian', 'Sister', 'Case manager', 'On-call supervisor'.")
+    name: str
+    phone: str
+    when_to_call: str
+    sharing: SharingClass | None = Field(
+        default=None, description="Override who may see this one contact (defaults to the section's class)."
+    )
+
+
+class Contacts(Section):
+    people: list[Contact] = Field(min_length=1, description="Who to call, most important first.")
+
+
+# --- care-team and restricted sections ----------------------------------------------------------
+
+
+class EscalationStep(Strict):
+    step: str
+    role: str = Field(description="The named role who does this step, e.g. 'shift lead', 'on-call supervisor'.")
+
+
+class CrisisPlan(Section):
+    triggers: list[str] = Field(min_length=1)
+    early_warning_signs: list[str] = Field(min_length=1)
+    what_helps: list[str] = Field(min_length=1)
+    what_to_avoid: list[str] = Field(min_length=1)
+    escalation_steps: list[EscalationStep] = Field(min_length=1)
+    step_down_criteria: list[str] = Field(
+        min_length=1, description="Observable evidence that extra support can safely be reduced."
+    )
+
+
+class FreeText(Section):
+    text: str = Field(description="Markdown; raw HTML is not rendered.")
+
+
+class Consent(Strict):
+    id: str = Field(pattern=r"^[A-Za-z0-9._-]+$", description="Short id, shown in manifests.")
+    recipient: RecipientClass
+    sections: list[SectionName] = Field(min_length=1, description="Profile section names this consent covers.")
+    authority: Literal["person", "guardian", "court-order", "other-documented"]
+    granted: dt.date
+    expires: dt.date = Field(description="First day the consent no longer applies.")
+    recorded_by: str
+    document_ref: str = Field(description="Where the signed document is kept.")
+
+    @model_validator(mode="after")
+    def _expiry_after_grant(self) -> Consent:
+        if self.expires <= self.granted:
+            raise ValueError("expires is on or before granted: check both dates")
+        return self
+
+
+class Profile(Strict):
+    """One person's crisis information. Every section name here can be named in a consent record."""
+
+    fictional: bool = Field(
+        default=False, description="true for demo and test people; printed on every page."
+    )
+    identity: Identity
+    plan: PlanInfo
+    communication: Communication
+    baseline: Baseline
+    allergies: Allergies
+    medications: Medications
+    risks: Risks
+    decision_maker: DecisionMaker
+    contacts: Contacts
+    crisis_plan: CrisisPlan
+    health_history: FreeText | None = Field(default=None, description="Diagnoses and history (care-team by default).")
+    behavioral_health: FreeText | None = Field(
+        default=None, description="Psychiatric history and advance directive details (consent by default)."
+    )
+    internal_notes: FreeText | None = Field(default=None, description="Stays inside the provider.")
+    consents: list[Consent] = Field(default_factory=list)
+
+
+SECTION_DEFAULTS: dict[str, SharingClass] = {
+    "communication": "responder",
+    "baseline": "responder",
+    "allergies": "responder",
+    "medications": "responder",
+    "risks": "responder",
+    "decision_maker": "responder",
+    "contacts": "responder",
+    "crisis_plan": "care-team",
+    "health_history": "care-team",
+    "behavioral_health": "consent",
+    "internal_notes": "internal",
+}
+"""Default sharing class per section. identity and plan have none: every document must say who
+and which plan version it is about, so they always travel with it."""
+
+SECTION_NAMES: tuple[str, ...] = get_args(SectionName)
+assert set(SECTION_NAMES) == set(SECTION_DEFAULTS), "every section needs a default sharing class"

@@ -1,0 +1,38 @@
+"""Write stage: atomic file output.
+
+A printer or a browser must never see half a packet, so every file is written to a temporary
+file in the same folder and moved into place with ``os.replace`` (atomic on POSIX). Unchanged
+content is not rewritten, so timestamps tell the truth about what a build changed.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def write_atomic(path: Path, data: bytes) -> bool:
+    """Write ``data`` to ``path`` atomically. Returns False if the file already held it."""
+    try:
+        if path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return True
+
+
+def write_text(path: Path, text: str) -> bool:
+    return write_atomic(path, text.encode("utf-8"))

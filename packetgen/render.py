@@ -1,0 +1,68 @@
+"""Render stage: a selection -> HTML text. No file output here.
+
+Autoescape is on for every template and undefined names fail loudly (StrictUndefined): a typo in
+a template must break the build, not print an empty box on a responder sheet. Free text goes
+through markdown-it-py with raw HTML and images disabled, so a profile cannot inject markup or
+make the PDF renderer fetch anything.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import mimetypes
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable("image")
+
+
+def markdown(text: str | None) -> Markup:
+    """Render profile free text. Raw HTML is shown as text; images are not loaded."""
+    return Markup(_markdown.render(text or ""))
+
+
+def markdown_inline(text: str | None) -> Markup:
+    """Like ``markdown`` but without the wrapping paragraph, for table cells and list items."""
+    return Markup(_markdown.renderInline(text or ""))
+
+
+def long_date(day: dt.date | None) -> str:
+    """'3 Mar 2026': unambiguous for US and non-US readers alike."""
+    return f"{day.day} {day:%b %Y}" if day else "not set"
+
+
+def age_on(born: dt.date, day: dt.date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def make_environment(templates_dir: Path) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(templates_dir)),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = markdown
+    env.filters["md_inline"] = markdown_inline
+    env.filters["long_date"] = long_date
+    env.globals["age_on"] = age_on
+    return env
+
+
+def photo_data_uri(photo: Path | None) -> str | None:
+    """Embed the photo so the HTML is one self-contained file and the PDF needs no file access."""
+    if photo is None:
+        return None
+    kind = mimetypes.guess_type(photo.name)[0] or "application/octet-stream"
+    return f"data:{kind};base64,{base64.b64encode(photo.read_bytes()).decode('ascii')}"
+
+
+def render(env: Environment, template: str, context: dict[str, Any]) -> str:
+    return env.get_template(template).render(**context)

@@ -1,0 +1,82 @@
+"""Shared helpers: read real outputs (HTML, PDF text, PDF metadata) the way a reader would."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from packetgen.cli import main  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+AS_OF = "2026-11-23"
+AS_OF_DATE = dt.date(2026, 11, 23)
+
+
+def run_cli(*args: str) -> "CliRunnerResult":  # noqa: F821
+    """Run packetgen in-process and return click's result (exit_code, output)."""
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+
+
+def pdf_pages(path: Path) -> list[str]:
+    return [page.extract_text() or "" for page in PdfReader(path).pages]
+
+
+def pdf_metadata_text(path: Path) -> str:
+    """Everything a PDF says about itself outside the page text: info dict, XMP, outline."""
+    reader = PdfReader(path)
+    parts = [str(reader.metadata or {})]
+    xmp = reader.xmp_metadata
+    if xmp is not None:
+        parts.append(xmp.stream.get_data().decode("utf-8", "replace"))
+
+    def walk(outline: list) -> None:  # type: ignore[type-arg]
+        for item in outline:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                parts.append(str(item.title))
+
+    walk(reader.outline)
+    return "\n".join(parts)
+
+
+def html_soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def visible_text(path: Path) -> str:
+    return " ".join(html_soup(path).get_text(" ").split())
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """An empty project folder (templates and styles come from the repo)."""
+    (tmp_path / "people").mkdir()
+    return tmp_path
+
+
+@pytest.fixture(scope="session")
+def demo_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped demo people, built once for the session with a fixed date."""
+    out = tmp_path_factory.mktemp("demo-build")
+    result = run_cli("build", "--root", str(REPO), "--out", str(out), "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def copy_demo(target: Path) -> Path:
+    shutil.copytree(REPO / "people", target / "people")
+    return target
