@@ -112,7 +112,8 @@ class Rendered:
 
 
 def render_person_document(
-    env: Environment, record: PersonRecord, kind: DocumentKind, as_of: dt.date, stamp: dict[str, str]
+    env: Environment, record: PersonRecord, kind: DocumentKind, as_of: dt.date, stamp: dict[str, str],
+    extra: dict[str, Any] | None = None,
 ) -> Rendered:
     """Render one document for one valid person, as screen HTML, print HTML and a manifest."""
     profile = record.profile
@@ -129,6 +130,7 @@ def render_person_document(
         "stamp": stamp,
         "photo": photo_data_uri(photo),
         "critical": kind.critical,
+        **(extra or {}),
     }
     context["meds_first"], context["meds_more"] = first_page_medications(selection.view["medications"])
     html = render(env, kind.template, {**context, "stylesheet": f"../assets/{STYLESHEET}"})
@@ -170,34 +172,52 @@ class BuildResult:
         return [r for r in self.people if not r.ok]
 
 
+@dataclass(frozen=True)
+class Job:
+    """One document to produce: for whom, which kind, where it goes, and any extra template data
+    (an event, say). The build is a list of jobs, so new document kinds only add jobs."""
+
+    record: PersonRecord
+    kind: DocumentKind
+    stem: Path
+    """Output path relative to the build folder, without suffix: ``rosa-m/responder-packet``."""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def plan_jobs(records: list[PersonRecord]) -> list[Job]:
+    """Every document to build for the valid people."""
+    return [Job(r, kind, Path(r.person_id) / kind.name) for r in records if r.ok for kind in PERSON_DOCUMENTS]
+
+
 def build(project: Project, *, people: list[str] | None = None, formats: tuple[str, ...] = FORMATS,
           as_of: dt.date | None = None) -> BuildResult:
     """Build every valid person's documents and the index. Invalid people keep their old output."""
     as_of = as_of or dt.date.today()
     records = load_people(project, people)
     result = BuildResult(records)
-    env = make_environment(project.templates_dir)
-    renderer = PdfRenderer(project.styles_dir) if "pdf" in formats else None
-    when = generated_at()
-    _copy_assets(project, result)
     for record in records:
         if not record.ok:
             log.warning("%s: not built, %d problem(s); last good output kept", record.person_id,
                         sum(p.severity == "error" for p in record.problems))
-            continue
-        stamp = {"fingerprint": fingerprint(record, project), "generated": when.strftime("%Y-%m-%d %H:%M UTC")}
-        for kind in PERSON_DOCUMENTS:
-            doc = render_person_document(env, record, kind, as_of, stamp)
-            target = project.build_dir / record.person_id / kind.name
-            outputs: list[tuple[Path, bytes]] = [
-                (target.with_suffix(".manifest.json"), json.dumps(doc.manifest, indent=2).encode() + b"\n")
-            ]
-            if "html" in formats:
-                outputs.append((target.with_suffix(".html"), doc.html.encode()))
-            if renderer is not None:
-                outputs.append((target.with_suffix(".pdf"), renderer.render(doc.print_html)))
-            for path, data in outputs:
-                (result.written if write_atomic(path, data) else result.unchanged).append(path)
+    env = make_environment(project.templates_dir)
+    renderer = PdfRenderer(project.styles_dir) if "pdf" in formats else None
+    when = generated_at()
+    _copy_assets(project, result)
+    stamps: dict[str, dict[str, str]] = {}
+    for job in plan_jobs(records):
+        stamp = stamps.setdefault(job.record.person_id, {
+            "fingerprint": fingerprint(job.record, project), "generated": when.strftime("%Y-%m-%d %H:%M UTC")})
+        doc = render_person_document(env, job.record, job.kind, as_of, stamp, job.extra)
+        target = project.build_dir / job.stem
+        outputs: list[tuple[Path, bytes]] = [
+            (target.with_suffix(".manifest.json"), json.dumps(doc.manifest, indent=2).encode() + b"\n")
+        ]
+        if "html" in formats:
+            outputs.append((target.with_suffix(".html"), doc.html.encode()))
+        if renderer is not None:
+            outputs.append((target.with_suffix(".pdf"), renderer.render(doc.print_html)))
+        for path, data in outputs:
+            (result.written if write_atomic(path, data) else result.unchanged).append(path)
     everyone = records if people is None else load_people(project)
     _write_index(project, env, everyone, result, as_of, when)
     return result
