@@ -75,9 +75,14 @@ def load_yaml(path: Path, display: Path | None = None) -> Document:
         _walk(node, (), lines, problems, shown)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # An unclosed bracket or quote is noticed lines later; the context mark is where it began,
+        # which is where the fix goes.
+        start, found = exc.context_mark, exc.problem_mark
+        mark = start or found
         line = mark.line + 1 if mark else None
         what = " ".join(part for part in (exc.context, exc.problem) if part)
+        if start and found and found.line != start.line:
+            what += f" (noticed on line {found.line + 1})"
         return Document(shown, None, {}, source, [Problem(shown, line, "", f"invalid YAML: {what}; check indentation and quoting")])
     except yaml.YAMLError as exc:
         return Document(shown, None, {}, source, [Problem(shown, None, "", f"invalid YAML: {exc}")])

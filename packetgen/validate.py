@@ -62,7 +62,16 @@ def _unwrap(annotation: Any) -> Any:
 
 def pydantic_problems(exc: ValidationError, doc: Document, model: type[BaseModel]) -> list[Problem]:
     problems = []
-    for err in exc.errors():
+    errors = exc.errors()
+    # A misspelt key is also a missing one; report it once, as the misspelling.
+    misspelt = set()
+    for err in errors:
+        if err["type"] == "extra_forbidden":
+            loc = tuple(err["loc"])
+            close = difflib.get_close_matches(str(loc[-1]), _model_fields_at(model, loc[:-1]), n=1)
+            misspelt |= {loc[:-1] + (c,) for c in close}
+    errors = [e for e in errors if not (e["type"] == "missing" and tuple(e["loc"]) in misspelt)]
+    for err in errors:
         loc = tuple(part for part in err["loc"] if isinstance(part, (str, int)))
         kind = err["type"]
         if kind == "missing":

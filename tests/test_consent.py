@@ -1,0 +1,255 @@
+"""The consent boundary, proved on real output.
+
+The oracle below restates the sharing policy from DESIGN.md independently of packetgen's code:
+a marker word appears in a document (HTML source, PDF text, PDF metadata) if and only if the
+policy allows that section for that audience on that date.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import AS_OF, AS_OF_DATE, pdf_metadata_text, pdf_text, run_cli
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from profiles import marked_profile, marker, write_profile
+
+from packetgen.audiences import AUDIENCES
+from packetgen.build import load_person, render_person_document
+from packetgen.documents import BY_NAME
+from packetgen.model import SECTION_NAMES
+from packetgen.pdf import PdfRenderer
+from packetgen.project import open_project
+from packetgen.render import make_environment
+
+# The policy, as DESIGN.md states it: which classes each recipient gets without a consent record.
+BY_RIGHT = {
+    "emergency-responders": {"responder"},
+    "mobile-crisis": {"responder", "care-team"},
+    "case-manager": {"responder", "care-team"},
+    "clinicians": {"responder", "care-team"},
+    "protective-services": {"responder"},
+    "family": {"responder"},
+    "care-team": {"responder", "care-team"},
+    "internal-staff": {"responder", "care-team", "consent", "internal"},
+}
+
+# What each template lays out when allowed (the rest never appears in that template at all).
+TEMPLATE_SHOWS = {
+    "responder-packet": {"communication", "baseline", "allergies", "medications", "risks", "decision_maker",
+                         "contacts", "behavioral_health"},
+    "crisis-plan": {"crisis_plan", "communication", "baseline", "risks", "contacts", "health_history",
+                    "behavioral_health", "internal_notes"},
+}
+
+MARKERS = {name: marker(name) for name in SECTION_NAMES}
+MARKERS["contact_override"] = "MKcontactoverride"
+
+
+def allowed(section: str, sharing: str, audience: str, consents: list[dict[str, Any]], day: dt.date) -> bool:
+    if sharing in BY_RIGHT[audience]:
+        return True
+    if sharing != "consent":
+        return False
+    return any(c["recipient"] == audience and section in c["sections"]
+               and dt.date.fromisoformat(c["granted"]) <= day < dt.date.fromisoformat(c["expires"])
+               for c in consents)
+
+
+def matrix_profile() -> dict[str, Any]:
+    """Every class in use, plus consents in force, expired and not yet started."""
+    data = marked_profile()
+    classes = {"communication": "responder", "baseline": "care-team", "allergies": "consent",
+               "medications": "internal", "risks": "consent", "decision_maker": "care-team",
+               "contacts": "responder", "crisis_plan": "consent", "health_history": "care-team",
+               "behavioral_health": "consent", "internal_notes": "internal"}
+    for name, sharing in classes.items():
+        data[name]["sharing"] = sharing
+    data["contacts"]["people"].append({"role": "Sister", "name": f"Sis {MARKERS['contact_override']}",
+                                       "phone": "555-0104", "when_to_call": "If asked", "sharing": "consent"})
+    data["consents"] = [
+        {"id": "in-force", "recipient": "mobile-crisis", "sections": ["allergies", "behavioral_health", "contacts"],
+         "authority": "person", "granted": "2026-01-01", "expires": "2027-01-01", "recorded_by": "Sam",
+         "document_ref": "ROI-1"},
+        {"id": "expired", "recipient": "emergency-responders", "sections": ["allergies", "risks"],
+         "authority": "guardian", "granted": "2025-01-01", "expires": "2026-01-01", "recorded_by": "Sam",
+         "document_ref": "ROI-2"},
+        {"id": "future", "recipient": "case-manager", "sections": ["behavioral_health"],
+         "authority": "court-order", "granted": "2027-01-01", "expires": "2028-01-01", "recorded_by": "Sam",
+         "document_ref": "ROI-3"},
+        {"id": "family", "recipient": "family", "sections": ["crisis_plan", "risks"],
+         "authority": "person", "granted": "2026-06-01", "expires": "2026-12-01", "recorded_by": "Sam",
+         "document_ref": "ROI-4"},
+    ]
+    return data
+
+
+def expected_markers(data: dict[str, Any], template: str, audience: str, day: dt.date) -> dict[str, bool]:
+    shows = TEMPLATE_SHOWS[template]
+    out = {}
+    for name in SECTION_NAMES:
+        out[MARKERS[name]] = name in shows and allowed(name, data[name].get("sharing") or DEFAULTS[name],
+                                                       audience, data["consents"], day)
+    contacts_shown = out[MARKERS["contacts"]]
+    out[MARKERS["contact_override"]] = contacts_shown and allowed("contacts", "consent", audience,
+                                                                  data["consents"], day)
+    return out
+
+
+DEFAULTS = {"communication": "responder", "baseline": "responder", "allergies": "responder",
+            "medications": "responder", "risks": "responder", "decision_maker": "responder",
+            "contacts": "responder", "crisis_plan": "care-team", "health_history": "care-team",
+            "behavioral_health": "consent", "internal_notes": "internal"}
+
+
+def render_for(project: Path, person_id: str, template: str, audience: str, day: dt.date) -> tuple[str, Any]:
+    """Render a template for any audience through the real select and render stages."""
+    record = load_person(open_project(project), person_id)
+    assert record.profile is not None, record.problems
+    kind = dataclasses.replace(BY_NAME[template], audience=audience, sections=SECTION_NAMES)
+    env = make_environment(open_project(project).templates_dir)
+    return render_person_document(env, record, kind, day, {"fingerprint": "f", "generated": "g"}), record
+
+
+@pytest.fixture(scope="module")
+def pdf_renderer() -> PdfRenderer:
+    return PdfRenderer(open_project(Path(".")).styles_dir)
+
+
+@pytest.mark.parametrize("template", sorted(TEMPLATE_SHOWS))
+@pytest.mark.parametrize("audience", sorted(AUDIENCES))
+def test_marker_present_iff_policy_allows(project: Path, tmp_path: Path, pdf_renderer: PdfRenderer,
+                                          template: str, audience: str) -> None:
+    data = matrix_profile()
+    write_profile(project, "testa", data)
+    doc, _ = render_for(project, "testa", template, audience, AS_OF_DATE)
+    pdf_path = tmp_path / "doc.pdf"
+    pdf_path.write_bytes(pdf_renderer.render(doc.print_html))
+    text = pdf_text(pdf_path)
+    meta = pdf_metadata_text(pdf_path)
+    manifest = json.dumps(doc.manifest)
+    for word, should in expected_markers(data, template, audience, AS_OF_DATE).items():
+        assert (word in doc.html) is should, f"{word} in HTML for {audience}: expected {should}"
+        assert (word in doc.print_html) is should, f"{word} in print HTML for {audience}"
+        assert (word in text) is should, f"{word} in PDF text for {audience}: expected {should}"
+        assert word not in meta, f"{word} in PDF metadata"
+        assert word not in manifest, f"{word} in manifest"
+
+
+def test_internal_and_unconsented_never_reach_the_ems_sheet(project: Path) -> None:
+    """Issue 2's check, end to end through the CLI and on disk."""
+    data = matrix_profile()
+    write_profile(project, "testa", data)
+    assert run_cli("build", "--root", str(project), "--as-of", AS_OF).exit_code == 0
+    folder = project / "build" / "testa"
+    html = (folder / "responder-packet.html").read_text()
+    text = pdf_text(folder / "responder-packet.pdf")
+    meta = pdf_metadata_text(folder / "responder-packet.pdf")
+    for name in ("baseline", "medications", "risks", "decision_maker", "crisis_plan", "health_history",
+                 "behavioral_health", "internal_notes"):
+        for where in (html, text, meta):
+            assert MARKERS[name] not in where
+    assert MARKERS["communication"] in html and MARKERS["communication"] in text
+    paths = " ".join(str(p) for p in (project / "build").rglob("*"))
+    assert "MK" not in paths
+
+
+def test_withheld_safety_section_says_so_instead_of_going_blank(project: Path) -> None:
+    write_profile(project, "testa", matrix_profile())
+    doc, _ = render_for(project, "testa", "responder-packet", "emergency-responders", AS_OF_DATE)
+    from bs4 import BeautifulSoup
+
+    box = BeautifulSoup(doc.html, "html.parser").select_one('[data-field="allergies"]')
+    assert box is not None
+    assert "Not on this sheet: not cleared for Emergency responders" in box.get_text(" ", strip=True)
+
+
+def test_manifest_gives_reasons(project: Path) -> None:
+    write_profile(project, "testa", matrix_profile())
+    assert run_cli("build", "--root", str(project), "--as-of", AS_OF, "--format", "html").exit_code == 0
+    manifest = json.loads((project / "build" / "testa" / "responder-packet.manifest.json").read_text())
+    reasons = {row["section"]: (row["included"], row["reason"]) for row in manifest["sections"]}
+    assert manifest["audience"] == "emergency-responders"
+    assert reasons["allergies"] == (False, "consent expired expired on 2026-01-01")
+    assert reasons["medications"] == (False, "class internal: stays inside the provider")
+    assert reasons["behavioral_health"][0] is False and "no consent record" in reasons["behavioral_health"][1]
+    assert reasons["contacts.people[1]"][0] is False
+    mobile = json.loads((project / "build" / "testa" / "mobile-crisis-packet.manifest.json").read_text())
+    row = next(r for r in mobile["sections"] if r["section"] == "allergies")
+    assert row["included"] and row["consent"] == "in-force"
+
+
+@pytest.mark.parametrize("day, shown", [("2026-12-31", True), ("2027-01-01", False)])
+def test_expiry_flips_exactly_the_covered_sections(project: Path, day: str, shown: bool) -> None:
+    write_profile(project, "testa", matrix_profile())
+    before, _ = render_for(project, "testa", "responder-packet", "mobile-crisis", dt.date(2026, 12, 31))
+    doc, _ = render_for(project, "testa", "responder-packet", "mobile-crisis", dt.date.fromisoformat(day))
+    covered = {MARKERS["allergies"], MARKERS["behavioral_health"], MARKERS["contact_override"]}
+    for word in covered:
+        assert (word in doc.html) is shown
+    for word in set(MARKERS.values()) - covered:
+        assert (word in doc.html) is (word in before.html)
+    changed = {(a["section"], a["included"]) for a in before.manifest["sections"]} ^ \
+              {(b["section"], b["included"]) for b in doc.manifest["sections"]}
+    assert {name for name, _ in changed} <= {"allergies", "behavioral_health", "contacts.people[1]"}
+    assert len(changed) == (0 if shown else 6)
+
+
+def test_explain_prints_the_decision_table(project: Path) -> None:
+    write_profile(project, "testa", matrix_profile())
+    result = run_cli("explain", "--root", str(project), "--as-of", AS_OF, "testa", "responder-packet")
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0].startswith("responder-packet for testa: audience Emergency responders")
+    row = next(line for line in lines if "contacts.people[1]" in line)
+    assert "withheld" in row and "Sister" in row and "no consent record for emergency-responders" in row
+
+
+# --- generated profiles -----------------------------------------------------------------------
+
+CLASSES = st.sampled_from(["responder", "care-team", "consent", "internal"])
+DAYS = st.dates(min_value=dt.date(2025, 1, 1), max_value=dt.date(2027, 12, 31))
+
+
+@st.composite
+def consent_records(draw: st.DrawFn) -> dict[str, Any]:
+    granted = draw(DAYS)
+    length = draw(st.integers(min_value=1, max_value=400))
+    return {"id": f"c{draw(st.integers(0, 10_000))}", "recipient": draw(st.sampled_from(sorted(AUDIENCES))),
+            "sections": draw(st.lists(st.sampled_from(SECTION_NAMES), min_size=1, max_size=4, unique=True)),
+            "authority": "person", "granted": granted.isoformat(),
+            "expires": (granted + dt.timedelta(days=length)).isoformat(), "recorded_by": "x", "document_ref": "y"}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(classes=st.fixed_dictionaries({name: CLASSES for name in SECTION_NAMES}),
+       override=st.one_of(st.none(), CLASSES),
+       consents=st.lists(consent_records(), max_size=4, unique_by=lambda c: c["id"]),
+       audience=st.sampled_from(sorted(AUDIENCES)), template=st.sampled_from(sorted(TEMPLATE_SHOWS)),
+       day=DAYS)
+def test_generated_profiles_respect_the_boundary(tmp_path_factory: pytest.TempPathFactory, classes: dict[str, str],
+                                                 override: str | None, consents: list[dict[str, Any]],
+                                                 audience: str, template: str, day: dt.date) -> None:
+    project = tmp_path_factory.mktemp("gen")
+    data = marked_profile()
+    for name, sharing in classes.items():
+        data[name]["sharing"] = sharing
+    extra: dict[str, Any] = {"role": "Sister", "name": f"Sis {MARKERS['contact_override']}", "phone": "555-0104",
+                             "when_to_call": "If asked"}
+    if override:
+        extra["sharing"] = override
+    data["contacts"]["people"].append(extra)
+    data["consents"] = consents
+    write_profile(project, "gen", data)
+    doc, _ = render_for(project, "gen", template, audience, day)
+    expected = expected_markers(data, template, audience, day)
+    contacts_shown = expected[MARKERS["contacts"]]
+    expected[MARKERS["contact_override"]] = contacts_shown and allowed(
+        "contacts", override or classes["contacts"], audience, consents, day)
+    for word, should in expected.items():
+        assert (word in doc.html) is should, (word, audience, template)
