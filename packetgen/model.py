@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 SharingClass = Literal["responder", "care-team", "consent", "internal"]
 """Who may see a section. See ``packetgen/audiences.py`` for what each class reaches."""
@@ -93,11 +93,13 @@ class PlanInfo(Strict):
     )
     supervisor: Person = Field(description="Supervisor responsible for this plan, with a phone number.")
 
-    @model_validator(mode="after")
-    def _review_after_last(self) -> PlanInfo:
-        if self.next_review is not None and self.next_review < self.last_reviewed:
-            raise ValueError("next_review is before last_reviewed: check both dates")
-        return self
+    @field_validator("next_review")
+    @classmethod
+    def _review_after_last(cls, next_review: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        last = info.data.get("last_reviewed")
+        if next_review is not None and last is not None and next_review < last:
+            raise ValueError(f"next_review is before last_reviewed ({last}): check both dates")
+        return next_review
 
 
 # --- what responders need -----------------------------------------------------------------------
@@ -257,11 +259,14 @@ class Consent(Strict):
     recorded_by: str
     document_ref: str = Field(description="Where the signed document is kept.")
 
-    @model_validator(mode="after")
-    def _expiry_after_grant(self) -> Consent:
-        if self.expires <= self.granted:
-            raise ValueError("expires is on or before granted: check both dates")
-        return self
+    @field_validator("expires")
+    @classmethod
+    def _expiry_after_grant(cls, expires: dt.date, info: ValidationInfo) -> dt.date:
+        # A field validator (not a model one) so the error points at the expires line.
+        granted = info.data.get("granted")
+        if granted is not None and expires <= granted:
+            raise ValueError(f"expires is on or before granted ({granted}): check both dates")
+        return expires
 
 
 class Profile(Strict):

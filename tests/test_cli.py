@@ -109,3 +109,22 @@ def test_long_medication_list_continues_on_page_two(project: Path) -> None:
     assert "Allergies" in pages[0] and "MKallergies" in pages[0] and "Continued on page 2: 5 more medications" in pages[0]
     assert "Medicine6" in pages[0] and "Medicine7" not in pages[0]
     assert all(f"Medicine{i}" in pages[1] for i in range(7, 12))
+
+
+def test_photo_is_embedded_with_alt_text(demo_build: Path) -> None:
+    soup = html_soup(demo_build / "jay-t" / "responder-packet.html")
+    img = soup.select_one(".photo img")
+    assert img is not None and img["alt"] == "Photo of Jay" and img["src"].startswith("data:image/svg+xml;base64,")
+    from pypdf import PdfReader
+
+    page = PdfReader(demo_build / "jay-t" / "responder-packet.pdf").pages[0]
+    assert "/XObject" in page["/Resources"]
+
+
+def test_missing_photo_file_is_an_error(project: Path) -> None:
+    data = marked_profile()
+    data["identity"]["photo"] = "me.jpg"
+    path = write_profile(project, "testa", data)
+    out = run_cli("check", "--root", str(project)).output
+    line = next(i for i, l in enumerate(path.read_text().splitlines(), 1) if "photo: me.jpg" in l)
+    assert f"people/testa/profile.yaml:{line}: identity.photo: photo file 'me.jpg' not found" in out

@@ -253,3 +253,46 @@ def test_generated_profiles_respect_the_boundary(tmp_path_factory: pytest.TempPa
         "contacts", override or classes["contacts"], audience, consents, day)
     for word, should in expected.items():
         assert (word in doc.html) is should, (word, audience, template)
+
+
+# --- consent records are validated -------------------------------------------------------------
+
+def consent_problem_output(project: Path, **changes: Any) -> str:
+    data = matrix_profile()
+    data["consents"][0].update(changes)
+    write_profile(project, "testa", data)
+    result = run_cli("check", "--root", str(project), "--as-of", AS_OF)
+    assert result.exit_code == 1
+    return result.output
+
+
+def test_consent_expiring_before_grant_is_an_error_with_line(project: Path) -> None:
+    out = consent_problem_output(project, granted="2026-05-01", expires="2026-04-01")
+    text = (project / "people" / "testa" / "profile.yaml").read_text()
+    line = next(i for i, l in enumerate(text.splitlines(), 1) if "expires: '2026-04-01'" in l)
+    assert f"people/testa/profile.yaml:{line}: consents[0].expires: expires is on or before granted" in out
+
+
+def test_unknown_section_in_consent_is_an_error(project: Path) -> None:
+    out = consent_problem_output(project, sections=["allergies", "diagnosis"])
+    assert "consents[0].sections[1]: Input should be 'communication'" in out
+
+
+def test_unknown_recipient_in_consent_is_an_error(project: Path) -> None:
+    out = consent_problem_output(project, recipient="neighbours")
+    assert "consents[0].recipient: Input should be 'emergency-responders'" in out
+
+
+def test_consent_expiring_within_30_days_warns_in_check_and_index(project: Path) -> None:
+    data = matrix_profile()
+    data["consents"][0]["expires"] = "2026-12-20"
+    write_profile(project, "testa", data)
+    result = run_cli("check", "--root", str(project), "--as-of", AS_OF)
+    assert result.exit_code == 0
+    assert "consents[0]: warning: consent in-force for mobile-crisis expires on 2026-12-20" in result.output
+    far = run_cli("check", "--root", str(project), "--as-of", "2026-11-19")
+    assert "in-force" not in far.output
+    run_cli("build", "--root", str(project), "--as-of", AS_OF, "--format", "html")
+    from conftest import visible_text
+
+    assert "Consent in-force for mobile-crisis expires 20 Dec 2026" in visible_text(project / "build" / "index.html")
