@@ -6,7 +6,6 @@ click is used (as MkDocs does) for subcommands, typed options and help text for 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import sys
 import time

@@ -64,12 +64,14 @@ def load_yaml(path: Path, display: Path | None = None) -> Document:
     try:
         text = source.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return Document(shown, None, {}, source, [Problem(shown, None, "", f"not UTF-8 text ({exc.reason}): save the file as UTF-8")])
+        problem = Problem(shown, None, "", f"not UTF-8 text ({exc.reason}): save the file as UTF-8")
+        return Document(shown, None, {}, source, [problem])
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
-            return Document(shown, None, {}, source, [Problem(shown, 1, "", "file is empty: start from `packetgen new <person-id>`")])
+            problem = Problem(shown, 1, "", "file is empty: start from `packetgen new <person-id>`")
+            return Document(shown, None, {}, source, [problem])
         lines: Lines = {}
         problems: list[Problem] = []
         _walk(node, (), lines, problems, shown)
@@ -83,7 +85,8 @@ def load_yaml(path: Path, display: Path | None = None) -> Document:
         what = " ".join(part for part in (exc.context, exc.problem) if part)
         if start and found and found.line != start.line:
             what += f" (noticed on line {found.line + 1})"
-        return Document(shown, None, {}, source, [Problem(shown, line, "", f"invalid YAML: {what}; check indentation and quoting")])
+        problem = Problem(shown, line, "", f"invalid YAML: {what}; check indentation and quoting")
+        return Document(shown, None, {}, source, [problem])
     except yaml.YAMLError as exc:
         return Document(shown, None, {}, source, [Problem(shown, None, "", f"invalid YAML: {exc}")])
     finally:

@@ -160,7 +160,7 @@ class SafetyList(Section):
 
     @model_validator(mode="after")
     def _items_or_none_known(self) -> SafetyList:
-        items = getattr(self, "items")
+        items = self.items
         if items is not None and len(items) == 0:
             raise ValueError(
                 "empty list: an empty list reads as 'none' on a responder sheet. List the entries, "

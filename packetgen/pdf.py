@@ -42,7 +42,8 @@ class PdfRenderer:
     def __init__(self, styles_dir: Path) -> None:
         self.fonts = FontConfiguration()
         self.fetcher = LocalOnlyFetcher([styles_dir])
-        self.stylesheets = [CSS(filename=str(styles_dir / STYLESHEET), font_config=self.fonts, url_fetcher=self.fetcher)]
+        css = CSS(filename=str(styles_dir / STYLESHEET), font_config=self.fonts, url_fetcher=self.fetcher)
+        self.stylesheets = [css]
         self.styles_dir = styles_dir
 
     def render(self, html: str) -> bytes:

@@ -25,7 +25,8 @@ class Decision:
     consent_id: str | None = None
 
 
-def decide(profile: Profile, section: str, sharing: str, audience: Audience, as_of: dt.date, label: str | None = None) -> Decision:
+def decide(profile: Profile, section: str, sharing: str, audience: Audience, as_of: dt.date,
+           label: str | None = None) -> Decision:
     """Apply the sharing rule for one section (or one item, via ``label``) and say why."""
     name = label or section
     if sharing in audience.classes:

@@ -14,14 +14,14 @@ from pypdf import PdfReader
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from packetgen.cli import main  # noqa: E402
+from packetgen.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 AS_OF = "2026-11-23"
 AS_OF_DATE = dt.date(2026, 11, 23)
 
 
-def run_cli(*args: str) -> "CliRunnerResult":  # noqa: F821
+def run_cli(*args: str) -> CliRunnerResult:  # noqa: F821
     """Run packetgen in-process and return click's result (exit_code, output)."""
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
 

@@ -106,7 +106,8 @@ def test_long_medication_list_continues_on_page_two(project: Path) -> None:
     pages = [" ".join((p.extract_text() or "").split())
              for p in PdfReader(project / "build" / "testa" / "responder-packet.pdf").pages]
     assert len(pages) == 2
-    assert "Allergies" in pages[0] and "MKallergies" in pages[0] and "Continued on page 2: 5 more medications" in pages[0]
+    assert "Allergies" in pages[0] and "MKallergies" in pages[0]
+    assert "Continued on page 2: 5 more medications" in pages[0]
     assert "Medicine6" in pages[0] and "Medicine7" not in pages[0]
     assert all(f"Medicine{i}" in pages[1] for i in range(7, 12))
 
@@ -126,5 +127,5 @@ def test_missing_photo_file_is_an_error(project: Path) -> None:
     data["identity"]["photo"] = "me.jpg"
     path = write_profile(project, "testa", data)
     out = run_cli("check", "--root", str(project)).output
-    line = next(i for i, l in enumerate(path.read_text().splitlines(), 1) if "photo: me.jpg" in l)
+    line = next(i for i, row in enumerate(path.read_text().splitlines(), 1) if "photo: me.jpg" in row)
     assert f"people/testa/profile.yaml:{line}: identity.photo: photo file 'me.jpg' not found" in out

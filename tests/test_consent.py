@@ -269,7 +269,7 @@ def consent_problem_output(project: Path, **changes: Any) -> str:
 def test_consent_expiring_before_grant_is_an_error_with_line(project: Path) -> None:
     out = consent_problem_output(project, granted="2026-05-01", expires="2026-04-01")
     text = (project / "people" / "testa" / "profile.yaml").read_text()
-    line = next(i for i, l in enumerate(text.splitlines(), 1) if "expires: '2026-04-01'" in l)
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if "expires: '2026-04-01'" in row)
     assert f"people/testa/profile.yaml:{line}: consents[0].expires: expires is on or before granted" in out
 
 

@@ -121,8 +121,9 @@ def test_bad_edit_keeps_last_good_output_and_builds_the_others(project: Path, tm
 
 
 def test_template_typo_fails_the_build_instead_of_printing_blank(project: Path) -> None:
-    from conftest import REPO
     import shutil
+
+    from conftest import REPO
 
     shutil.copytree(REPO / "templates", project / "templates")
     shutil.copytree(REPO / "styles", project / "styles")
