@@ -11,7 +11,7 @@ the supervisor who edits the YAML, not for programmers.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
@@ -154,6 +154,8 @@ class SafetyList(Section):
     Summary makes the same distinction between "none known" and "not recorded".
     """
 
+    items: list[Any] | None = None
+    """Each subclass narrows this to its own entry type."""
     none_known: NoneKnown | None = Field(
         default=None, description="Use instead of items when there are none: who checked and when."
     )
