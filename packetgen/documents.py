@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 RESPONDER_SECTIONS = (
     "communication", "baseline", "allergies", "medications", "risks", "decision_maker", "contacts",
-    "behavioral_health",
+    "behavioral_health", "crisis_plan",
 )
 
 

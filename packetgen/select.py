@@ -30,11 +30,11 @@ def decide(profile: Profile, section: str, sharing: str, audience: Audience, as_
     """Apply the sharing rule for one section (or one item, via ``label``) and say why."""
     name = label or section
     if sharing in audience.classes:
-        return Decision(name, sharing, True, f"class {sharing}: shared with {audience.label.lower()}")
+        return Decision(name, sharing, True, f"class {sharing}: shared with {audience.label}")
     if sharing == "internal":
         return Decision(name, sharing, False, "class internal: stays inside the provider")
     if sharing != "consent":
-        return Decision(name, sharing, False, f"class {sharing}: not shared with {audience.label.lower()}")
+        return Decision(name, sharing, False, f"class {sharing}: not shared with {audience.label}")
     matching = [c for c in profile.consents if c.recipient == audience.key and section in c.sections]
     for consent in matching:
         if consent.granted <= as_of < consent.expires:

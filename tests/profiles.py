@@ -40,7 +40,7 @@ def marked_profile() -> dict[str, Any]:
         "contacts": {"people": [{"role": "Supervisor", "name": f"Contact {marker('contacts')}", "phone": "555-0103",
                                  "when_to_call": "Any emergency"}]},
         "crisis_plan": {"triggers": [f"Noise {marker('crisisplan')}"], "early_warning_signs": ["Pacing"],
-                        "what_helps": ["Quiet"], "what_to_avoid": ["Crowds"],
+                        "what_helps": [f"Quiet {marker('crisisplan')}"], "what_to_avoid": ["Crowds"],
                         "escalation_steps": [{"step": "Call supervisor", "role": "Shift lead"}],
                         "step_down_criteria": ["Sleeping well"]},
         "health_history": {"text": f"History {marker('healthhistory')}"},

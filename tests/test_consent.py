@@ -42,7 +42,7 @@ BY_RIGHT = {
 # What each template lays out when allowed (the rest never appears in that template at all).
 TEMPLATE_SHOWS = {
     "responder-packet": {"communication", "baseline", "allergies", "medications", "risks", "decision_maker",
-                         "contacts", "behavioral_health"},
+                         "contacts", "behavioral_health", "crisis_plan"},
     "crisis-plan": {"crisis_plan", "communication", "baseline", "risks", "contacts", "health_history",
                     "behavioral_health", "internal_notes"},
 }
