@@ -20,21 +20,45 @@ from typing import Any
 from jinja2 import Environment
 
 from . import __version__
-from .documents import PERSON_DOCUMENTS, DocumentKind
-from .errors import Problem
+from .documents import BY_NAME, PERSON_DOCUMENTS, DocumentKind
+from .errors import Problem, dotted
+from .event_model import Event
 from .load import Document, load_yaml
 from .model import Profile
 from .output import write_atomic, write_text
 from .pdf import STYLESHEET, PdfRenderer
 from .project import Project
 from .render import make_environment, photo_data_uri, render
-from .rules import ReviewStatus, expiring_consents, first_page_medications, review_status
-from .select import Selection, select
-from .validate import validate_profile
+from .rules import (
+    EventPair,
+    Gate,
+    Notification,
+    ReviewStatus,
+    event_documents,
+    event_gates,
+    expiring_consents,
+    first_page_medications,
+    gates_for,
+    notification,
+    review_status,
+)
+from .select import Selection, select, select_event
+from .validate import validate_event, validate_profile
 
 log = logging.getLogger(__name__)
 
 FORMATS = ("html", "pdf")
+
+
+@dataclass
+class EventRecord:
+    """One event file: its id (the file name), the typed event (None if invalid) and its problems."""
+
+    event_id: str
+    path: Path
+    event: Event | None
+    problems: list[Problem]
+    doc: Document
 
 
 @dataclass
@@ -43,22 +67,67 @@ class PersonRecord:
     path: Path
     profile: Profile | None
     problems: list[Problem]
+    """Problems in the profile and in every event file."""
     doc: Document
+    events: list[EventRecord] = field(default_factory=list)
 
     @property
     def source(self) -> bytes:
-        return self.doc.source
+        """Everything this person's documents are made from: the profile and every event file."""
+        return self.doc.source + b"".join(e.event_id.encode() + e.doc.source for e in self.events)
 
     @property
     def ok(self) -> bool:
-        return self.profile is not None
+        """A person with an error in the profile or in any event is not built (rules need every event)."""
+        return self.profile is not None and all(e.event is not None for e in self.events)
+
+    @property
+    def event_pairs(self) -> list[EventPair]:
+        """Valid events as (id, event), oldest first: what the rules take."""
+        pairs = [(e.event_id, e.event) for e in self.events if e.event is not None]
+        return sorted(pairs, key=lambda pair: (pair[1].occurred_at, pair[0]))
 
 
 def load_person(project: Project, person_id: str) -> PersonRecord:
     path = project.profile_path(person_id)
     doc = load_yaml(path, project.display(path))
     profile, problems = validate_profile(doc, path.parent)
-    return PersonRecord(person_id, path, profile, problems, doc)
+    events = []
+    for event_path in project.event_paths(person_id):
+        event_doc = load_yaml(event_path, project.display(event_path))
+        event, event_problems = validate_event(event_doc, event_path.stem)
+        events.append(EventRecord(event_path.stem, event_path, event, event_problems, event_doc))
+        problems = problems + event_problems
+    return PersonRecord(person_id, path, profile, problems, doc, events)
+
+
+@dataclass(frozen=True)
+class EventFacts:
+    """What the rules say about one event on a given day."""
+
+    record: EventRecord
+    event: Event
+    notification: Notification
+    gates: list[Gate]
+
+
+def derive_events(record: PersonRecord, as_of: dt.date) -> list[EventFacts]:
+    """Notification status and open gates for every valid event of one person, oldest first."""
+    pairs = record.event_pairs
+    by_id = {e.event_id: e for e in record.events}
+    return [EventFacts(by_id[event_id], event, notification(pairs, event_id, as_of), event_gates(event, as_of))
+            for event_id, event in pairs]
+
+
+def gate_problems(record: PersonRecord, as_of: dt.date, severity: str = "error") -> list[Problem]:
+    """Open gates as problems pointing at the event file and field, for `packetgen check`."""
+    found = []
+    for facts in derive_events(record, as_of):
+        for gate in facts.gates:
+            docs = ", ".join(facts.record.event_id + "/" + d for d in gate.documents)
+            found.append(Problem(facts.record.doc.path, facts.record.doc.line_of(gate.field), dotted(gate.field),
+                                 f"INCOMPLETE {docs}: {gate.message}", severity))  # type: ignore[arg-type]
+    return found
 
 
 def dated_warnings(record: PersonRecord, as_of: dt.date) -> list[Problem]:
@@ -76,6 +145,14 @@ def dated_warnings(record: PersonRecord, as_of: dt.date) -> list[Problem]:
         found.append(Problem(record.doc.path, record.doc.line_of(("plan", "last_reviewed")), "plan",
                              f"review overdue since {review.next_review}: review the plan and update "
                              "plan.last_reviewed", "warning"))
+    for facts in derive_events(record, as_of) if record.ok else []:
+        note = facts.notification
+        if note.state == "overdue" and note.due_at is not None:
+            found.append(Problem(facts.record.doc.path, facts.record.doc.line_of(("case_manager",)),
+                                 "case_manager.notified_at",
+                                 f"case manager notification overdue since {note.due_at:%Y-%m-%d %H:%M} "
+                                 f"({'; '.join(t.reason for t in note.triggers)}): notify them and record "
+                                 "case_manager.notified_at", "warning"))
     return found
 
 
@@ -136,7 +213,8 @@ def render_person_document(
     context["meds_first"], context["meds_more"] = first_page_medications(selection.view["medications"])
     html = render(env, kind.template, {**context, "stylesheet": f"../assets/{STYLESHEET}"})
     print_html = render(env, kind.template, {**context, "stylesheet": None})
-    return Rendered(kind, html, print_html, manifest(record, kind, selection, review, as_of, stamp))
+    facts = manifest(record, kind, selection, review, as_of, stamp) | context.get("manifest_extra", {})
+    return Rendered(kind, html, print_html, facts)
 
 
 def manifest(record: PersonRecord, kind: DocumentKind, selection: Selection, review: ReviewStatus,
@@ -185,9 +263,38 @@ class Job:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def plan_jobs(records: list[PersonRecord]) -> list[Job]:
+def plan_jobs(records: list[PersonRecord], as_of: dt.date) -> list[Job]:
     """Every document to build for the valid people."""
-    return [Job(r, kind, Path(r.person_id) / kind.name) for r in records if r.ok for kind in PERSON_DOCUMENTS]
+    jobs = [Job(r, kind, Path(r.person_id) / kind.name) for r in records if r.ok for kind in PERSON_DOCUMENTS]
+    return jobs + [job for r in records if r.ok for job in plan_event_jobs(r, as_of)]
+
+
+def plan_event_jobs(record: PersonRecord, as_of: dt.date) -> list[Job]:
+    """Coordination documents for each event: build/<id>/events/<event-id>/<document>.
+
+    The event reaches the template already filtered for the document's audience, with the rule
+    results (notification, the gates that block this document) alongside.
+    """
+    jobs = []
+    for facts in derive_events(record, as_of):
+        for name in event_documents(facts.event):
+            kind = BY_NAME[name]
+            view, decisions = select_event(facts.event, kind.audience)
+            gates = gates_for(facts.gates, name)
+            extra = {
+                "event": view,
+                "event_id": facts.record.event_id,
+                "notification": facts.notification,
+                "gates": gates,
+                "manifest_extra": {
+                    "event": facts.record.event_id,
+                    "event_fields": [{"section": d.section, "sharing": d.sharing, "included": d.included,
+                                      "reason": d.reason} for d in decisions],
+                    "incomplete": [g.message for g in gates],
+                },
+            }
+            jobs.append(Job(record, kind, Path(record.person_id) / "events" / facts.record.event_id / name, extra))
+    return jobs
 
 
 def build(project: Project, *, people: list[str] | None = None, formats: tuple[str, ...] = FORMATS,
@@ -205,7 +312,7 @@ def build(project: Project, *, people: list[str] | None = None, formats: tuple[s
     when = generated_at()
     _copy_assets(project, result)
     stamps: dict[str, dict[str, str]] = {}
-    for job in plan_jobs(records):
+    for job in plan_jobs(records, as_of):
         stamp = stamps.setdefault(job.record.person_id, {
             "fingerprint": fingerprint(job.record, project), "generated": when.strftime("%Y-%m-%d %H:%M UTC")})
         doc = render_person_document(env, job.record, job.kind, as_of, stamp, job.extra)
@@ -216,7 +323,7 @@ def build(project: Project, *, people: list[str] | None = None, formats: tuple[s
         if "html" in formats:
             outputs.append((target.with_suffix(".html"), doc.html.encode()))
         if renderer is not None:
-            outputs.append((target.with_suffix(".pdf"), renderer.render(doc.print_html)))
+            outputs.append((target.with_suffix(".pdf"), renderer.render(doc.print_html, forms=job.kind.forms)))
         for path, data in outputs:
             (result.written if write_atomic(path, data) else result.unchanged).append(path)
     everyone = records if people is None else load_people(project)

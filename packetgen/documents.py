@@ -25,6 +25,8 @@ class DocumentKind:
     critical: tuple[str, ...] = ()
     """Sections that, when withheld, show 'not shared on this sheet' instead of vanishing,
     because a missing allergy box reads as 'no allergies'."""
+    forms: bool = False
+    """Emit fillable PDF form fields for the document's <input> and <textarea> elements."""
 
 
 PERSON_DOCUMENTS: tuple[DocumentKind, ...] = (
@@ -43,6 +45,28 @@ PERSON_DOCUMENTS: tuple[DocumentKind, ...] = (
         ("crisis_plan", "communication", "baseline", "risks", "contacts", "health_history", "behavioral_health"),
         critical=("crisis_plan",),
     ),
+    # Blank, fillable: the supervisor completes it at the door before the partner leaves.
+    DocumentKind(
+        "return-checklist-blank", "Return-from-partner checklist (blank)", "return_checklist_blank.html.j2",
+        "care-team", ("crisis_plan",), forms=True,
+    ),
 )
 
-BY_NAME: dict[str, DocumentKind] = {d.name: d for d in PERSON_DOCUMENTS}
+# Coordination documents made per event (see rules.event_documents for which events get which).
+# The three case manager documents go to the case manager, so they can never carry internal or
+# unconsented content. The partnership review is an internal governance record (it names gaps
+# and owners inside the provider), so it is for internal staff. The filled checklist is
+# next-shift instructions, so it is for the staff and care team.
+EVENT_DOCUMENTS: tuple[DocumentKind, ...] = (
+    DocumentKind("case-manager-update", "Case manager update after a high-risk event", "case_manager_update.html.j2",
+                 "case-manager", ("crisis_plan",)),
+    DocumentKind("governance-update", "Case manager update (governance format)", "governance_update.html.j2",
+                 "case-manager", ("crisis_plan",)),
+    DocumentKind("support-request", "Temporary support and authorization request", "support_request.html.j2",
+                 "case-manager", ("crisis_plan",)),
+    DocumentKind("partnership-review", "Partnership review", "partnership_review.html.j2", "internal-staff", ()),
+    DocumentKind("return-checklist", "Return-from-partner checklist", "return_checklist.html.j2", "care-team",
+                 ("crisis_plan",)),
+)
+
+BY_NAME: dict[str, DocumentKind] = {d.name: d for d in PERSON_DOCUMENTS + EVENT_DOCUMENTS}

@@ -46,13 +46,15 @@ class PdfRenderer:
         self.stylesheets = [css]
         self.styles_dir = styles_dir
 
-    def render(self, html: str) -> bytes:
+    def render(self, html: str, forms: bool = False) -> bytes:
+        """``forms`` turns <input> and <textarea> into fillable PDF form fields."""
         document = HTML(string=html, base_url=str(self.styles_dir) + "/", url_fetcher=self.fetcher)
         pdf = document.write_pdf(
             stylesheets=self.stylesheets,
             font_config=self.fonts,
             pdf_variant="pdf/ua-1",
             pdf_identifier=b"packetgen",
+            pdf_forms=forms,
         )
         assert pdf is not None
         return pdf

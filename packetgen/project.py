@@ -9,6 +9,9 @@ from pathlib import Path
 PERSON_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 """Person ids become folder and file names, so they stay short, lower-case and free of details."""
 
+EVENT_ID = PERSON_ID
+"""Event ids are the event file's name without .yaml; they become folder names under build/ too."""
+
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -31,6 +34,11 @@ class Project:
 
     def profile_path(self, person_id: str) -> Path:
         return self.people_dir / person_id / "profile.yaml"
+
+    def event_paths(self, person_id: str) -> list[Path]:
+        """Event files for one person, in name order (name them by date: 2026-11-02-escalation.yaml)."""
+        folder = self.people_dir / person_id / "events"
+        return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
 
     def person_ids(self) -> list[str]:
         if not self.people_dir.is_dir():

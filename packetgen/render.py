@@ -18,6 +18,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from .event_model import EVENT_TYPE_LABELS
+
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable("image")
 
 
@@ -36,6 +38,15 @@ def long_date(day: dt.date | None) -> str:
     return f"{day.day} {day:%b %Y}" if day else "not set"
 
 
+def long_time(moment: dt.datetime | None) -> str:
+    """'2 Nov 2026, 19:40': the 24-hour clock, so no am/pm slip on a notification time."""
+    return f"{moment.day} {moment:%b %Y, %H:%M}" if moment else "not recorded"
+
+
+def event_type(key: str) -> str:
+    return EVENT_TYPE_LABELS.get(key, key)
+
+
 def age_on(born: dt.date, day: dt.date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
@@ -52,6 +63,8 @@ def make_environment(templates_dir: Path) -> Environment:
     env.filters["md"] = markdown
     env.filters["md_inline"] = markdown_inline
     env.filters["long_date"] = long_date
+    env.filters["long_time"] = long_time
+    env.filters["event_type"] = event_type
     env.globals["age_on"] = age_on
     return env
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .audiences import AUDIENCES, Audience
+from .event_model import Event
 from .model import SECTION_NAMES, Contact, Profile
 from .validate import section_class
 
@@ -93,3 +94,25 @@ def _select_contacts(profile: Profile, audience: Audience, as_of: dt.date, decis
         if decision.included:
             shown.append(contact)
     return shown
+
+
+def select_event(event: Event, audience_key: str) -> tuple[Event, list[Decision]]:
+    """The event as a document for ``audience_key`` may show it.
+
+    Event fields are care-team information (routine updates for the case manager and clinicians),
+    except ``internal_notes``, which stays inside the provider. As with profile sections, the
+    template receives the event with withheld fields set to None.
+    """
+    audience = AUDIENCES[audience_key]
+    if "care-team" not in audience.classes:
+        raise ValueError(f"event documents carry care-team information; {audience_key} may not receive them")
+    decisions = []
+    view = event
+    if event.internal_notes is not None:
+        shown = "internal" in audience.classes
+        reason = ("class internal: shared with internal staff" if shown
+                  else "class internal: stays inside the provider")
+        decisions.append(Decision("event.internal_notes", "internal", shown, reason))
+        if not shown:
+            view = event.model_copy(update={"internal_notes": None})
+    return view, decisions

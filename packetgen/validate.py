@@ -16,7 +16,9 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import Problem, dotted
 from .load import Document
+from .event_model import Event
 from .model import SECTION_DEFAULTS, Profile
+from .project import EVENT_ID
 
 _HINTS = {
     "date_from_datetime_parsing": "write the date as YYYY-MM-DD",
@@ -25,6 +27,9 @@ _HINTS = {
     "bool_parsing": "write true or false",
     "bool_type": "write true or false",
     "int_parsing": "write a whole number",
+    "datetime_parsing": "write the date and time as YYYY-MM-DD HH:MM",
+    "datetime_from_date_parsing": "write the date and time as YYYY-MM-DD HH:MM",
+    "datetime_type": "write the date and time as YYYY-MM-DD HH:MM",
     "string_type": "write text (put it in quotes if it looks like a number or date)",
     "list_type": "write a list, one '- item' per line",
     "model_type": "write a block of 'key: value' lines indented under this field",
@@ -161,3 +166,55 @@ def classes_in(profile: Profile, name: str) -> set[str]:
     if name == "contacts":
         classes |= {c.sharing for c in profile.contacts.people if c.sharing}
     return classes
+
+
+def validate_event(doc: Document, event_id: str) -> tuple[Event | None, list[Problem]]:
+    """One event file -> ``Event`` (None if it has errors) and every problem, as for profiles."""
+    problems = list(doc.problems)
+    if not EVENT_ID.match(event_id):
+        problems.append(Problem(doc.path, None, "", f"event file name '{event_id}' is not a valid event id: use "
+                                "lower-case letters, digits and dashes, e.g. '2026-11-02-escalation' (it becomes "
+                                "a file name, so no names or diagnoses)"))
+    if doc.data is None:
+        return None, problems
+    if not isinstance(doc.data, dict):
+        problems.append(Problem(doc.path, 1, "", "an event must be a block of 'key: value' lines at the top level"))
+        return None, problems
+    todo = _placeholders(doc.data, (), doc)
+    problems += todo
+    try:
+        event = Event.model_validate(doc.data)
+    except ValidationError as exc:
+        filled = {p.field for p in todo}
+        return None, problems + [p for p in pydantic_problems(exc, doc, Event) if p.field not in filled]
+    problems += _event_cross_checks(event, doc)
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    return event, problems
+
+
+def _event_cross_checks(event: Event, doc: Document) -> list[Problem]:
+    """Times that contradict each other would make the timeliness figures wrong."""
+    problems = []
+    cm = event.case_manager
+    if cm.notified_at is not None and cm.notified_at < event.occurred_at:
+        problems.append(Problem(doc.path, doc.line_of(("case_manager", "notified_at")), "case_manager.notified_at",
+                                "notified before the event happened: check both times"))
+    if cm.response is not None:
+        if cm.notified_at is None:
+            problems.append(Problem(doc.path, doc.line_of(("case_manager", "response")), "case_manager.response",
+                                    "a response is recorded but not when the case manager was notified: "
+                                    "add case_manager.notified_at"))
+        elif cm.response.received_at < cm.notified_at:
+            problems.append(Problem(doc.path, doc.line_of(("case_manager", "response", "received_at")),
+                                    "case_manager.response.received_at",
+                                    "response received before the notification was sent: check both times"))
+    for i, partner in enumerate(event.partners):
+        if partner.handoff_at.date() < event.occurred_at.date():
+            problems.append(Problem(doc.path, doc.line_of(("partners", i, "handoff_at")), f"partners[{i}].handoff_at",
+                                    "handoff is dated before the event: check the date", "warning"))
+    if event.type == "mobile-crisis-contact" and not event.partners:
+        problems.append(Problem(doc.path, doc.line_of(("type",)), "partners",
+                                "a mobile crisis contact with no partners recorded: add the mobile crisis team "
+                                "under partners so a partnership review and return checklist are made", "warning"))
+    return problems
