@@ -124,7 +124,7 @@ def gate_problems(record: PersonRecord, as_of: dt.date, severity: str = "error")
     found = []
     for facts in derive_events(record, as_of):
         for gate in facts.gates:
-            docs = ", ".join(facts.record.event_id + "/" + d for d in gate.documents)
+            docs = ", ".join(gate.documents)
             found.append(Problem(facts.record.doc.path, facts.record.doc.line_of(gate.field), dotted(gate.field),
                                  f"INCOMPLETE {docs}: {gate.message}", severity))  # type: ignore[arg-type]
     return found
@@ -241,6 +241,8 @@ class BuildResult:
     people: list[PersonRecord]
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
+    incomplete: list[Path] = field(default_factory=list)
+    """Documents built with an INCOMPLETE banner (output stems, relative to the build folder)."""
 
     @property
     def problems(self) -> list[Problem]:
@@ -263,8 +265,9 @@ class Job:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def plan_jobs(records: list[PersonRecord], as_of: dt.date) -> list[Job]:
-    """Every document to build for the valid people."""
+def plan_jobs(records: list[PersonRecord], as_of: dt.date | None = None) -> list[Job]:
+    """Every document to build for the valid people (event documents depend on the date)."""
+    as_of = as_of or dt.date.today()
     jobs = [Job(r, kind, Path(r.person_id) / kind.name) for r in records if r.ok for kind in PERSON_DOCUMENTS]
     return jobs + [job for r in records if r.ok for job in plan_event_jobs(r, as_of)]
 
@@ -316,6 +319,8 @@ def build(project: Project, *, people: list[str] | None = None, formats: tuple[s
         stamp = stamps.setdefault(job.record.person_id, {
             "fingerprint": fingerprint(job.record, project), "generated": when.strftime("%Y-%m-%d %H:%M UTC")})
         doc = render_person_document(env, job.record, job.kind, as_of, stamp, job.extra)
+        if job.extra.get("gates"):
+            result.incomplete.append(job.stem)
         target = project.build_dir / job.stem
         outputs: list[tuple[Path, bytes]] = [
             (target.with_suffix(".manifest.json"), json.dumps(doc.manifest, indent=2).encode() + b"\n")

@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build import FORMATS, build, dated_warnings, load_people
+from .build import FORMATS, build, dated_warnings, gate_problems, load_people
 from .documents import BY_NAME
 from .errors import errors, warnings
 from .project import PERSON_ID, open_project
@@ -63,6 +63,9 @@ def build_command(root: Path, as_of: dt.datetime | None, people: tuple[str, ...]
     built = len(result.people) - len(result.failed)
     click.echo(f"built {built} of {len(result.people)} people into {project.display(project.build_dir)}/: "
                f"{len(result.written)} files written, {len(result.unchanged)} unchanged, {seconds:.1f} s")
+    if result.incomplete:
+        click.echo(f"{len(result.incomplete)} document(s) marked INCOMPLETE (see `packetgen check` for what is "
+                   f"missing): " + ", ".join(str(stem) for stem in result.incomplete), err=True)
     if result.failed:
         names = ", ".join(r.person_id for r in result.failed)
         click.echo(f"not built (errors above; last good output kept): {names}", err=True)
@@ -72,24 +75,59 @@ def build_command(root: Path, as_of: dt.datetime | None, people: tuple[str, ...]
 @main.command("check")
 @root_option
 @as_of_option
-def check_command(root: Path, as_of: dt.datetime | None) -> None:
-    """Validate every profile and print all problems at once (exit 1 on any error)."""
+@click.option("--allow-incomplete", is_flag=True,
+              help="Report open gates (INCOMPLETE coordination documents) as warnings instead of errors.")
+def check_command(root: Path, as_of: dt.datetime | None, allow_incomplete: bool) -> None:
+    """Validate every profile and event and print all problems at once (exit 1 on any error).
+
+    An open gate (a "cannot proceed without" item missing from an event) is an error, so a
+    coordination document cannot quietly pass as complete; --allow-incomplete makes it a warning.
+    """
     project = open_project(root)
     day = _as_of(as_of)
     records = load_people(project)
     problems = [p for r in records for p in r.problems]
     problems += [w for record in records for w in dated_warnings(record, day)]
+    gates_by = {r.person_id: gate_problems(r, day, "warning" if allow_incomplete else "error") for r in records if r.ok}
+    gates = [g for found in gates_by.values() for g in found]
+    problems += gates
     for problem in problems:
         click.echo(str(problem))
     if not records:
         click.echo(f"no profiles found under {project.display(project.people_dir)}/: "
                    "create one with `packetgen new <person-id>`")
         sys.exit(1)
+    events = sum(len(r.events) for r in records)
     if errors(problems):
-        bad = sum(1 for r in records if not r.ok)
-        click.echo(f"{len(errors(problems))} error(s) in {bad} of {len(records)} profiles")
+        bad = sum(1 for r in records if not r.ok or errors(gates_by.get(r.person_id, [])))
+        click.echo(f"{len(errors(problems))} error(s) in {bad} of {len(records)} profiles ({events} events)")
+        if errors(gates):
+            click.echo(f"{len(errors(gates))} open gate(s) leave documents INCOMPLETE: fill in what is missing, "
+                       "or run with --allow-incomplete to report them as warnings")
         sys.exit(1)
-    click.echo(f"checked {len(records)} profiles: all valid ({len(warnings(problems))} warnings)")
+    click.echo(f"checked {len(records)} profiles and {events} events: all valid ({len(warnings(problems))} warnings"
+               + (f", {len(gates)} open gates allowed" if gates else "") + ")")
+
+
+@main.command("status")
+@root_option
+@as_of_option
+@click.option("--person", "people", multiple=True, help="Only this person (repeatable).")
+def status_command(root: Path, as_of: dt.datetime | None, people: tuple[str, ...]) -> None:
+    """The supervisor's morning list: per person, notifications overdue and due, open gates, next reviews."""
+    from .status import format_status, person_status
+
+    project = open_project(root)
+    for person_id in people:
+        if not project.profile_path(person_id).is_file():
+            raise click.UsageError(f"no profile at {project.display(project.profile_path(person_id))}")
+    day = _as_of(as_of)
+    records = load_people(project, list(people) or None)
+    if not records:
+        click.echo(f"no profiles found under {project.display(project.people_dir)}/")
+        sys.exit(1)
+    for line in format_status([person_status(r, day) for r in records], day):
+        click.echo(line)
 
 
 @main.command("new")
@@ -138,23 +176,27 @@ def explain_command(root: Path, as_of: dt.datetime | None, person_id: str, docum
 
 @main.command("schema")
 @root_option
-@click.option("--check", is_flag=True, help="Exit 1 if the committed schema is out of date.")
+@click.option("--check", is_flag=True, help="Exit 1 if a committed schema is out of date.")
 def schema_command(root: Path, check: bool) -> None:
-    """Write schema/profile.schema.json from the model the code validates with."""
-    from .schema import SCHEMA_PATH, profile_schema_text
-
-    path = open_project(root).root / SCHEMA_PATH
-    text = profile_schema_text()
-    if check:
-        if not path.is_file() or path.read_text() != text:
-            click.echo(f"{SCHEMA_PATH} is out of date: run `packetgen schema`", err=True)
-            sys.exit(1)
-        click.echo(f"{SCHEMA_PATH} is up to date")
-        return
+    """Write schema/profile.schema.json and schema/event.schema.json from the models the code validates with."""
     from .output import write_text
+    from .schema import schema_texts
 
-    write_text(path, text)
-    click.echo(f"wrote {SCHEMA_PATH}")
+    project_root = open_project(root).root
+    stale = False
+    for relative, text in schema_texts().items():
+        path = project_root / relative
+        if check:
+            if not path.is_file() or path.read_text() != text:
+                click.echo(f"{relative} is out of date: run `packetgen schema`", err=True)
+                stale = True
+            else:
+                click.echo(f"{relative} is up to date")
+            continue
+        write_text(path, text)
+        click.echo(f"wrote {relative}")
+    if stale:
+        sys.exit(1)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -255,7 +255,9 @@ def event_gates(event: Event, as_of: dt.date) -> list[Gate]:
             gates.append(Gate("no-plan-decision", f"return checklist for {partner.partner} does not say whether the "
                               "crisis plan needs updating: set crisis_plan_update_needed to true or false",
                               ("partners", i, "return_checklist"), (RETURN_CHECKLIST,)))
-    return gates
+    # Name only documents this event actually produces (no support request without a support change).
+    made = event_documents(event)
+    return [Gate(g.code, g.message, g.field, tuple(d for d in g.documents if d in made)) for g in gates]
 
 
 def gates_for(gates: list[Gate], document: str) -> list[Gate]:

@@ -1,17 +1,33 @@
-"""The published JSON Schema, generated from the same model the code validates with."""
+"""The published JSON Schemas, generated from the same models the code validates with."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+from pydantic import BaseModel
+
+from .event_model import Event
 from .model import Profile
 
 SCHEMA_PATH = Path("schema") / "profile.schema.json"
+EVENT_SCHEMA_PATH = Path("schema") / "event.schema.json"
+
+
+def _schema_text(model: type[BaseModel], title: str) -> str:
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": title,
+              **model.model_json_schema()}
+    return json.dumps(schema, indent=2, sort_keys=False) + "\n"
 
 
 def profile_schema_text() -> str:
-    schema = Profile.model_json_schema()
-    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema",
-              "title": "packetgen person profile", **schema}
-    return json.dumps(schema, indent=2, sort_keys=False) + "\n"
+    return _schema_text(Profile, "packetgen person profile")
+
+
+def event_schema_text() -> str:
+    return _schema_text(Event, "packetgen event")
+
+
+def schema_texts() -> dict[Path, str]:
+    """Every schema file `packetgen schema` writes, by path relative to the project."""
+    return {SCHEMA_PATH: profile_schema_text(), EVENT_SCHEMA_PATH: event_schema_text()}

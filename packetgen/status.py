@@ -1,0 +1,98 @@
+"""``packetgen status``: the supervisor's morning list, from the same rules the documents use.
+
+Per person: case manager notifications overdue and due, open gates (documents that stay
+INCOMPLETE), and the next review points. Plain data first (``person_status``), then text lines
+(``format_status``), so the CLI only prints and a later report can reuse the data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from .build import EventFacts, PersonRecord, derive_events
+from .render import event_type, long_date, long_time
+from .rules import Gate, review_status
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    when: dt.date | dt.datetime
+    what: str
+
+
+@dataclass
+class PersonStatus:
+    person_id: str
+    name: str | None
+    errors: int
+    overdue: list[EventFacts] = field(default_factory=list)
+    due: list[EventFacts] = field(default_factory=list)
+    gates: list[tuple[str, Gate]] = field(default_factory=list)
+    reviews: list[ReviewItem] = field(default_factory=list)
+
+
+def person_status(record: PersonRecord, as_of: dt.date) -> PersonStatus:
+    """What one person's supervisor must act on, as of ``as_of``."""
+    errors = sum(p.severity == "error" for p in record.problems)
+    if not record.ok or record.profile is None:
+        return PersonStatus(record.person_id, None, errors)
+    status = PersonStatus(record.person_id, record.profile.identity.preferred_name, errors)
+    for facts in derive_events(record, as_of):
+        state = facts.notification.state
+        if state == "overdue":
+            status.overdue.append(facts)
+        elif state == "due":
+            status.due.append(facts)
+        status.gates += [(facts.record.event_id, gate) for gate in facts.gates]
+        event_id = facts.record.event_id
+        if facts.event.next_review.date >= as_of:
+            status.reviews.append(ReviewItem(facts.event.next_review.date, f"{event_id}: {facts.event.next_review.what}"))
+        due = facts.event.next_update.due
+        if due is not None and due.date() >= as_of:
+            who = facts.event.next_update.supervisor or "NO NAMED SUPERVISOR"
+            status.reviews.append(ReviewItem(due, f"{event_id}: next case manager update, by {who}"))
+    review = review_status(record.profile.plan, as_of)
+    status.reviews.append(ReviewItem(review.next_review, "plan review" + (" (OVERDUE)" if review.overdue else "")))
+    status.reviews.sort(key=lambda item: _sort_key(item.when))
+    return status
+
+
+def _sort_key(when: dt.date | dt.datetime) -> dt.datetime:
+    return when if isinstance(when, dt.datetime) else dt.datetime.combine(when, dt.time())
+
+
+def _when(when: dt.date | dt.datetime) -> str:
+    return long_time(when) if isinstance(when, dt.datetime) else long_date(when)
+
+
+def _notification_line(facts: EventFacts) -> str:
+    note = facts.notification
+    reasons = "; ".join(
+        t.reason + ("" if len(t.events) < 2 else " (" + ", ".join(ref.id for ref in t.events) + ")")
+        for t in note.triggers)
+    return (f"    {facts.record.event_id} ({event_type(facts.event.type).lower()}): due {_when(note.due_at or facts.event.occurred_at)}"
+            f", because {reasons}")
+
+
+def format_status(people: list[PersonStatus], as_of: dt.date) -> list[str]:
+    """The morning list as text lines, overdue first within each person."""
+    lines = [f"Status as of {long_date(as_of)}: "
+             f"{sum(len(p.overdue) for p in people)} notification(s) overdue, "
+             f"{sum(len(p.due) for p in people)} due, {sum(len(p.gates) for p in people)} open gate(s)"]
+    for person in people:
+        lines.append("")
+        if person.name is None:
+            lines.append(f"{person.person_id}: NOT CHECKED, {person.errors} error(s) in the records: "
+                         "run `packetgen check`")
+            continue
+        lines.append(f"{person.person_id} ({person.name})")
+        lines.append(f"  notifications overdue: {len(person.overdue) or 'none'}")
+        lines += [_notification_line(f) for f in person.overdue]
+        lines.append(f"  notifications due: {len(person.due) or 'none'}")
+        lines += [_notification_line(f) for f in person.due]
+        lines.append(f"  open gates: {len(person.gates) or 'none'}")
+        lines += [f"    {event_id} [{', '.join(gate.documents)}]: {gate.message}" for event_id, gate in person.gates]
+        lines.append("  next review points:")
+        lines += [f"    {_when(item.when)}: {item.what}" for item in person.reviews]
+    return lines
