@@ -354,6 +354,14 @@ def _write_index(project: Project, env: Environment, everyone: list[PersonRecord
         row: dict[str, Any] = {"id": record.person_id, "ok": record.ok, "problems": record.problems,
                                "documents": [k for k in PERSON_DOCUMENTS
                                              if (project.build_dir / record.person_id / f"{k.name}.html").exists()]}
+        row["events"] = [
+            {"id": facts.record.event_id, "when": facts.event.occurred_at, "type": facts.event.type,
+             "incomplete": bool(facts.gates), "notification": facts.notification.state,
+             "documents": [BY_NAME[name] for name in event_documents(facts.event)
+                           if (project.build_dir / record.person_id / "events" / facts.record.event_id
+                               / f"{name}.html").exists()]}
+            for facts in (derive_events(record, as_of) if record.ok else [])
+        ]
         if profile is not None:
             row |= {"name": profile.identity.preferred_name, "plan": profile.plan,
                     "review": review_status(profile.plan, as_of),
