@@ -21,7 +21,7 @@ from jinja2 import Environment
 
 from . import __version__
 from .documents import BY_NAME, PERSON_DOCUMENTS, DocumentKind
-from .errors import Problem, dotted
+from .errors import Problem, Severity, dotted
 from .event_model import Event
 from .load import Document, load_yaml
 from .model import Profile
@@ -119,14 +119,14 @@ def derive_events(record: PersonRecord, as_of: dt.date) -> list[EventFacts]:
             for event_id, event in pairs]
 
 
-def gate_problems(record: PersonRecord, as_of: dt.date, severity: str = "error") -> list[Problem]:
+def gate_problems(record: PersonRecord, as_of: dt.date, severity: Severity = "error") -> list[Problem]:
     """Open gates as problems pointing at the event file and field, for `packetgen check`."""
     found = []
     for facts in derive_events(record, as_of):
         for gate in facts.gates:
             docs = ", ".join(gate.documents)
             found.append(Problem(facts.record.doc.path, facts.record.doc.line_of(gate.field), dotted(gate.field),
-                                 f"INCOMPLETE {docs}: {gate.message}", severity))  # type: ignore[arg-type]
+                                 f"INCOMPLETE {docs}: {gate.message}", severity))
     return found
 
 

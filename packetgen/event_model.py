@@ -63,17 +63,22 @@ LocalTime = Annotated[dt.datetime, AfterValidator(_local)]
 class TemporarySupport(Strict):
     """What support changed for now, why, and the evidence that will let it step down."""
 
-    changes: list[str] = Field(min_length=1, description="Each temporary support change, e.g. 'evening check-ins every 30 minutes'.")
+    changes: list[str] = Field(
+        min_length=1,
+        description="Each temporary support change, e.g. 'evening check-ins every 30 minutes'.",
+    )
     increase: bool = Field(default=True, description="true if support went up (this makes an authorization request).")
     reason: str = Field(description="Why support is higher than usual: the evidence, not general concern.")
     start: dt.date = Field(description="First day of the temporary support.")
     expected_review: dt.date = Field(description="When the temporary support will be reviewed.")
     window_ends: dt.date | None = Field(
-        default=None, description="Last day of the agreed stabilization window. Past it, the case manager must be told again."
+        default=None,
+        description="Last day of the agreed stabilization window. Past it, the case manager must be told again."
     )
     ended: dt.date | None = Field(default=None, description="Day the temporary support ended, once it has.")
     affects_authorization: bool = Field(
-        default=False, description="true if the increase affects funded hours or authorization (case manager must be notified)."
+        default=False,
+        description="true if the increase affects funded hours or authorization (case manager must be notified)."
     )
     beyond_authorized_scope: bool = Field(
         default=False, description="true if the support exceeds the provider's normal authorized scope."
@@ -81,13 +86,17 @@ class TemporarySupport(Strict):
     extension_notified_at: LocalTime | None = Field(
         default=None, description="When the case manager was told the support continues past the window."
     )
-    outcome_indicators: list[str] = Field(min_length=1, description="What the extra support protects: outcomes to watch.")
+    outcome_indicators: list[str] = Field(
+        min_length=1,
+        description="What the extra support protects: outcomes to watch.",
+    )
     staffing_impact: str = Field(description="Extra hours, staff moved, familiar staff assigned, and so on.")
     step_down_evidence: list[str] = Field(
         min_length=1, description="Observable evidence that will allow the support to be reduced."
     )
     requested_authorization: str | None = Field(
-        default=None, description="What is asked of the case manager: authorization adjustment, flex of funded hours, ..."
+        default=None,
+        description="What is asked of the case manager: authorization adjustment, flex of funded hours, ..."
     )
 
     @model_validator(mode="after")
@@ -107,7 +116,10 @@ class FamilyContact(Strict):
     at: LocalTime | None = Field(default=None, description="When they were contacted.")
     summary: str = Field(description="What was said, whether they are worried, or why nobody was contacted.")
     major_concern: bool = Field(default=False, description="true if the family raised a major concern.")
-    part_of_trigger: bool = Field(default=False, description="true if family contact was part of what set off the event.")
+    part_of_trigger: bool = Field(
+        default=False,
+        description="true if family contact was part of what set off the event.",
+    )
 
 
 class ReturnChecklist(Strict):
@@ -115,21 +127,33 @@ class ReturnChecklist(Strict):
 
     confirmed_by: str = Field(description="Supervisor who went through the checklist with the partner.")
     current_risk: str
-    recommended_actions: list[str] = Field(min_length=1, description="Recommended support actions, as next-shift instructions.")
+    recommended_actions: list[str] = Field(
+        min_length=1,
+        description="Recommended support actions, as next-shift instructions.",
+    )
     warning_signs: list[str] = Field(min_length=1, description="Warning signs to watch for after the partner leaves.")
-    follow_up_timing: str = Field(description="When and by whom follow-up happens, e.g. 'clinician calls tomorrow 10 am'.")
+    follow_up_timing: str = Field(
+        description="When and by whom follow-up happens, e.g. 'clinician calls tomorrow 10 am'.",
+    )
     crisis_plan_update_needed: bool | None = Field(
         default=None, description="true or false once decided. Left out, the checklist is incomplete."
     )
-    crisis_plan_update_note: str | None = Field(default=None, description="What in the crisis plan changes, if anything.")
+    crisis_plan_update_note: str | None = Field(
+        default=None,
+        description="What in the crisis plan changes, if anything.",
+    )
 
 
 class Partner(Strict):
     """One external partner involved in the event (partnership review fields)."""
 
-    partner: str = Field(description="Who: 'Riverside mobile crisis team', 'County EMS'. Agency or role, not a private person.")
+    partner: str = Field(
+        description="Who: 'Riverside mobile crisis team', 'County EMS'. Agency or role, not a private person.",
+    )
     reason: str = Field(description="Reason for involvement.")
-    information_shared: str = Field(description="What information was handed over (the packet, the medication list...).")
+    information_shared: str = Field(
+        description="What information was handed over (the packet, the medication list...).",
+    )
     handoff_at: LocalTime = Field(description="Handoff time: when responsibility or information passed.")
     decision_owner: str = Field(description="Who owned decisions during the involvement.")
     follow_up_responsibility: str = Field(description="Who follows up, and how it returns to the provider.")
@@ -138,7 +162,10 @@ class Partner(Strict):
     )
     action_owner: str | None = Field(default=None, description="Who owns the action that closes the gap.")
     action: str | None = Field(default=None, description="The action agreed.")
-    validation_date: dt.date | None = Field(default=None, description="When the action is checked (a drill or a later event).")
+    validation_date: dt.date | None = Field(
+        default=None,
+        description="When the action is checked (a drill or a later event).",
+    )
     return_checklist: ReturnChecklist | None = Field(
         default=None, description="The return-from-partner checklist, once filled in."
     )
@@ -153,14 +180,18 @@ class CaseManagerResponse(Strict):
 class CaseManagerContact(Strict):
     """The notification itself: when, how, what was asked, and what came back."""
 
-    notified_at: LocalTime | None = Field(default=None, description="When the case manager was notified. Leave out until done.")
+    notified_at: LocalTime | None = Field(
+        default=None,
+        description="When the case manager was notified. Leave out until done.",
+    )
     notified_by: str | None = Field(default=None, description="Who notified them.")
     method: str | None = Field(default=None, description="Phone, email, secure message...")
     requested_action: str | None = Field(
         default=None, description="What the provider asks the case manager to do, or leave out if informational."
     )
     response: CaseManagerResponse | None = Field(
-        default=None, description="The case manager's response. A requested action without one keeps the update incomplete."
+        default=None,
+        description="The case manager's response. A requested action without one keeps the update incomplete."
     )
 
 
@@ -193,7 +224,9 @@ class Event(Strict):
     presenting_risk: str
     immediate_response: str
     current_presentation: str = Field(description="How the person is now: sleep, eating, mood, routines.")
-    current_risk: str = Field(description="Current risk status, e.g. 'Moderate: calmer, still fragile in the evenings'.")
+    current_risk: str = Field(
+        description="Current risk status, e.g. 'Moderate: calmer, still fragile in the evenings'.",
+    )
     stabilization_actions: list[str] = Field(min_length=1)
     temporary_support: TemporarySupport | None = Field(
         default=None, description="Temporary support changes. Leave out if support did not change."
@@ -209,7 +242,8 @@ class Event(Strict):
         default=None, description="A service-planning issue beyond the provider's control, if staff identified one."
     )
     internal_notes: str | None = Field(
-        default=None, description="Stays inside the provider: shown on internal documents only, never to the case manager."
+        default=None,
+        description="Stays inside the provider: shown on internal documents only, never to the case manager."
     )
 
     @model_validator(mode="after")

@@ -47,7 +47,8 @@ def person_status(record: PersonRecord, as_of: dt.date) -> PersonStatus:
         status.gates += [(facts.record.event_id, gate) for gate in facts.gates]
         event_id = facts.record.event_id
         if facts.event.next_review.date >= as_of:
-            status.reviews.append(ReviewItem(facts.event.next_review.date, f"{event_id}: {facts.event.next_review.what}"))
+            review_point = facts.event.next_review
+            status.reviews.append(ReviewItem(review_point.date, f"{event_id}: {review_point.what}"))
         due = facts.event.next_update.due
         if due is not None and due.date() >= as_of:
             who = facts.event.next_update.supervisor or "NO NAMED SUPERVISOR"
@@ -71,8 +72,8 @@ def _notification_line(facts: EventFacts) -> str:
     reasons = "; ".join(
         t.reason + ("" if len(t.events) < 2 else " (" + ", ".join(ref.id for ref in t.events) + ")")
         for t in note.triggers)
-    return (f"    {facts.record.event_id} ({event_type(facts.event.type).lower()}): due {_when(note.due_at or facts.event.occurred_at)}"
-            f", because {reasons}")
+    due = _when(note.due_at or facts.event.occurred_at)
+    return f"    {facts.record.event_id} ({event_type(facts.event.type).lower()}): due {due}, because {reasons}"
 
 
 def format_status(people: list[PersonStatus], as_of: dt.date) -> list[str]:

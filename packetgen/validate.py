@@ -15,8 +15,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .errors import Problem, dotted
-from .load import Document
 from .event_model import Event
+from .load import Document
 from .model import SECTION_DEFAULTS, Profile
 from .project import EVENT_ID
 
