@@ -87,3 +87,10 @@ def test_index_links_event_documents_and_marks_incomplete(demo_build: Path) -> N
     assert all((demo_build / href).is_file() for href in links)
     first = jay.select_one('[data-event="2026-11-02-escalation"]').get_text(" ", strip=True)
     assert "INCOMPLETE" in first
+
+
+def test_readme_status_example_is_the_real_output() -> None:
+    readme = (REPO / "README.md").read_text()
+    start = readme.index("$ packetgen status --as-of 2026-11-23\n") + len("$ packetgen status --as-of 2026-11-23\n")
+    example = readme[start:readme.index("```", start)]
+    assert example == run_cli("status", "--root", str(REPO), "--as-of", AS_OF).output
