@@ -105,7 +105,7 @@ def check_command(root: Path, as_of: dt.datetime | None, allow_incomplete: bool)
             click.echo(f"{len(errors(gates))} open gate(s) leave documents INCOMPLETE: fill in what is missing, "
                        "or run with --allow-incomplete to report them as warnings")
         sys.exit(1)
-    click.echo(f"checked {len(records)} profiles and {events} events: all valid ({len(warnings(problems))} warnings"
+    click.echo(f"checked {len(records)} profiles: all valid ({events} events, {len(warnings(problems))} warnings"
                + (f", {len(gates)} open gates allowed" if gates else "") + ")")
 
 

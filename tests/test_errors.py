@@ -11,6 +11,8 @@ import yaml
 from conftest import AS_OF, run_cli
 from profiles import marked_profile, write_profile
 
+from packetgen.documents import PERSON_DOCUMENTS
+
 
 def profile_text() -> str:
     return yaml.safe_dump(marked_profile(), sort_keys=False)
@@ -104,7 +106,7 @@ def test_bad_edit_keeps_last_good_output_and_builds_the_others(project: Path, tm
     out = project / "build"
     assert run_cli("build", "--root", str(project), "--as-of", AS_OF).exit_code == 0
     before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in (out / "testa").iterdir()}
-    assert len(before) == 9
+    assert len(before) == 3 * len(PERSON_DOCUMENTS)  # html, pdf and manifest for each
 
     broken, _, _ = break_profile(kind)
     write_profile(project, "testa", broken)

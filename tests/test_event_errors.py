@@ -118,4 +118,4 @@ def test_a_good_event_passes_check(person: Path) -> None:
     write_event(person, "testa", "2026-11-02-x", GOOD)
     result = run_cli("check", "--root", str(person), "--as-of", AS_OF)
     assert result.exit_code == 0, result.output
-    assert "checked 1 profiles and 1 events: all valid" in result.output
+    assert "checked 1 profiles: all valid (1 events, " in result.output
