@@ -119,3 +119,10 @@ def test_a_good_event_passes_check(person: Path) -> None:
     result = run_cli("check", "--root", str(person), "--as-of", AS_OF)
     assert result.exit_code == 0, result.output
     assert "checked 1 profiles: all valid (1 events, " in result.output
+
+
+def test_status_says_when_a_person_cannot_be_checked(person: Path) -> None:
+    write_event(person, "testa", "2026-11-02-x", event_text(**{"type: escalation": "type: crisis"}))
+    result = run_cli("status", "--root", str(person), "--as-of", AS_OF)
+    assert result.exit_code == 0
+    assert "testa: NOT CHECKED, 1 error(s) in the records: run `packetgen check`" in result.output
