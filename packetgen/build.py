@@ -211,7 +211,8 @@ def render_person_document(
         **(extra or {}),
     }
     context["meds_first"], context["meds_more"] = first_page_medications(selection.view["medications"])
-    html = render(env, kind.template, {**context, "stylesheet": f"../assets/{STYLESHEET}"})
+    # Screen HTML links the shared stylesheet relative to where the page sits (event forms are deeper).
+    html = render(env, kind.template, {**context, "stylesheet": f"{context.get('assets', '../assets')}/{STYLESHEET}"})
     print_html = render(env, kind.template, {**context, "stylesheet": None})
     facts = manifest(record, kind, selection, review, as_of, stamp) | context.get("manifest_extra", {})
     return Rendered(kind, html, print_html, facts)
@@ -289,6 +290,7 @@ def plan_event_jobs(record: PersonRecord, as_of: dt.date) -> list[Job]:
                 "event_id": facts.record.event_id,
                 "notification": facts.notification,
                 "gates": gates,
+                "assets": "../../../assets",
                 "manifest_extra": {
                     "event": facts.record.event_id,
                     "event_fields": [{"section": d.section, "sharing": d.sharing, "included": d.included,

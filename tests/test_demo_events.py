@@ -94,3 +94,9 @@ def test_readme_status_example_is_the_real_output() -> None:
     start = readme.index("$ packetgen status --as-of 2026-11-23\n") + len("$ packetgen status --as-of 2026-11-23\n")
     example = readme[start:readme.index("```", start)]
     assert example == run_cli("status", "--root", str(REPO), "--as-of", AS_OF).output
+
+
+def test_event_pages_link_the_shared_stylesheet(demo_build: Path) -> None:
+    for page in demo_build.glob("*/events/*/*.html"):
+        href = html_soup(page).select_one('link[rel="stylesheet"]')["href"]
+        assert (page.parent / href).resolve().is_file(), (page, href)
