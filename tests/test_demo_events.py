@@ -100,3 +100,10 @@ def test_event_pages_link_the_shared_stylesheet(demo_build: Path) -> None:
     for page in demo_build.glob("*/events/*/*.html"):
         href = html_soup(page).select_one('link[rel="stylesheet"]')["href"]
         assert (page.parent / href).resolve().is_file(), (page, href)
+
+
+def test_status_for_one_person() -> None:
+    result = run_cli("status", "--root", str(REPO), "--as-of", AS_OF, "--person", "rosa-m")
+    assert result.exit_code == 0
+    assert "rosa-m (Rosa)" in result.output and "jay-t" not in result.output
+    assert run_cli("status", "--root", str(REPO), "--person", "nobody").exit_code == 2
