@@ -199,5 +199,122 @@ def schema_command(root: Path, check: bool) -> None:
         sys.exit(1)
 
 
+class DrillGroup(click.Group):
+    """``packetgen drill <person-id>`` and ``packetgen drill import|report``: anything that is not a
+    subcommand goes to the hidden ``page`` command, so the person id can come first."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["page", *args]
+        return super().parse_args(ctx, args)
+
+
+@main.group("drill", cls=DrillGroup)
+def drill_group() -> None:
+    """Drills: time how fast facts are found in a responder packet, record the results, report them.
+
+    \b
+    packetgen drill PERSON_ID [--paper [--seed S]] | --all
+    packetgen drill import RESULTS.json|RESULTS.csv ...
+    packetgen drill report [--target-seconds 10]
+    """
+
+
+@drill_group.command("page", hidden=True)
+@root_option
+@as_of_option
+@click.argument("person_ids", nargs=-1)
+@click.option("--all", "everyone", is_flag=True, help="A drill for every valid person.")
+@click.option("--paper", is_flag=True, help="Write a printable paper drill (PDF) instead of the HTML page.")
+@click.option("--seed", type=int, default=None, help="Question order for --paper (default: random, printed).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder. Default: build/ in the project (drills go in build/drills/).")
+def drill_page_command(root: Path, as_of: dt.datetime | None, person_ids: tuple[str, ...], everyone: bool,
+                       paper: bool, seed: int | None, out: Path | None) -> None:
+    """Write build/drills/<person-id>.html (or -paper.pdf with --paper)."""
+    import random
+
+    from . import drill
+    from .pdf import PdfRenderer
+    from .render import make_environment
+
+    project = open_project(root, out)
+    if everyone == bool(person_ids):
+        raise click.UsageError("name one or more person ids, or use --all")
+    for person_id in person_ids:
+        if not project.profile_path(person_id).is_file():
+            raise click.UsageError(f"no profile at {project.display(project.profile_path(person_id))}")
+    records = load_people(project, list(person_ids) or None)
+    env = make_environment(project.templates_dir)
+    renderer = PdfRenderer(project.styles_dir) if paper else None
+    if paper and seed is None:
+        seed = random.randrange(1, 1_000_000)
+    failed = False
+    for record in records:
+        if not record.ok:
+            failed = True
+            for problem in record.problems:
+                click.echo(str(problem), err=True)
+            click.echo(f"{record.person_id}: not drilled: fix the errors above", err=True)
+            continue
+        if renderer is not None:
+            assert seed is not None
+            path, count = drill.write_paper_drill(env, project, renderer, record, _as_of(as_of), seed)
+            click.echo(f"wrote {project.display(path)}: {count} questions, seed {seed}")
+        else:
+            path, count = drill.write_drill_page(env, project, record, _as_of(as_of))
+            click.echo(f"wrote {project.display(path)}: {count} questions")
+    if failed:
+        sys.exit(1)
+
+
+@drill_group.command("import")
+@root_option
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+def drill_import_command(root: Path, files: tuple[Path, ...]) -> None:
+    """Check drill results (JSON from the drill page, or CSV from paper drills) and append them to
+    people/<id>/drills.jsonl. Nothing is written unless every file and row is valid."""
+    from . import drill
+
+    project = open_project(root)
+    result = drill.import_results(project, [f.resolve() for f in files])
+    if result.problems:
+        for problem in result.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"nothing imported: {len(result.problems)} problem(s); the drill logs are unchanged", err=True)
+        sys.exit(1)
+    for person_id, count in sorted(result.appended.items()):
+        click.echo(f"appended {count} drill(s) to {project.display(drill.log_path(project, person_id))}")
+
+
+@drill_group.command("report")
+@root_option
+@click.option("--target-seconds", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True,
+              help="Fields whose median time-to-find is over this are flagged.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder. Default: build/ in the project.")
+def drill_report_command(root: Path, target_seconds: float, out: Path | None) -> None:
+    """Write build/drills/report.html and report.pdf from every person's drill log."""
+    from . import drill
+    from .render import make_environment
+
+    project = open_project(root, out)
+    runs, problems = drill.read_all_logs(project)
+    if problems:
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        click.echo("report not written: fix the drill logs above (the last report is kept)", err=True)
+        sys.exit(1)
+    if not runs:
+        click.echo("no drills recorded yet: run a drill, then `packetgen drill import FILE`", err=True)
+        sys.exit(1)
+    paths = drill.write_report(make_environment(project.templates_dir), project, runs, target_seconds)
+    context = drill.report_context(runs, target_seconds)
+    flagged = ", ".join(s.key[0] for s in context["flagged"]) or "none"
+    click.echo(f"wrote {' and '.join(str(project.display(p)) for p in paths)}: {context['runs']} drills, "
+               f"{context['answers']} answers ({context['right']} right, {context['wrong']} wrong); "
+               f"over {target_seconds:g} s: {flagged}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

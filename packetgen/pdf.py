@@ -11,6 +11,7 @@ import logging
 from pathlib import Path
 
 from weasyprint import CSS, HTML
+from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
@@ -46,15 +47,17 @@ class PdfRenderer:
         self.stylesheets = [css]
         self.styles_dir = styles_dir
 
-    def render(self, html: str, forms: bool = False) -> bytes:
-        """``forms`` turns <input> and <textarea> into fillable PDF form fields."""
+    def layout(self, html: str, forms: bool = False) -> Document:
+        """Lay out HTML into pages (to inspect where things land, or to combine documents).
+
+        ``forms`` turns <input> and <textarea> into fillable PDF form fields."""
         document = HTML(string=html, base_url=str(self.styles_dir) + "/", url_fetcher=self.fetcher)
-        pdf = document.write_pdf(
-            stylesheets=self.stylesheets,
-            font_config=self.fonts,
-            pdf_variant="pdf/ua-1",
-            pdf_identifier=b"packetgen",
-            pdf_forms=forms,
-        )
+        return document.render(stylesheets=self.stylesheets, font_config=self.fonts, pdf_forms=forms)
+
+    def write(self, document: Document, forms: bool = False) -> bytes:
+        pdf = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=b"packetgen", pdf_forms=forms)
         assert pdf is not None
         return pdf
+
+    def render(self, html: str, forms: bool = False) -> bytes:
+        return self.write(self.layout(html, forms), forms)
