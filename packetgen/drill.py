@@ -21,7 +21,7 @@ import logging
 import random
 import re
 import statistics
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -281,10 +281,6 @@ class LogEntry(DrillRun):
     source: str
 
 
-def _line_problem(path: Path, line: int | None, field: str, message: str) -> Problem:
-    return Problem(path, line, field, message)
-
-
 def parse_results_json(path: Path, display: Path) -> tuple[list[DrillRun], list[Problem]]:
     """A results file exported by the drill page. JSON is checked strictly first; the YAML loader
     then gives every value its line, so errors can say ``results.json:14: runs[0].answers[2].ms``."""
@@ -292,11 +288,11 @@ def parse_results_json(path: Path, display: Path) -> tuple[list[DrillRun], list[
         json.loads(path.read_bytes())
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         line = getattr(exc, "lineno", None)
-        return [], [_line_problem(display, line, "", f"not valid JSON ({exc}): export the file again from "
+        return [], [Problem(display, line, "", f"not valid JSON ({exc}): export the file again from "
                                   "the drill page")]
     doc = load_yaml(path, display)
     if doc.problems or not isinstance(doc.data, dict):
-        return [], doc.problems or [_line_problem(display, 1, "", "expected a JSON object")]
+        return [], doc.problems or [Problem(display, 1, "", "expected a JSON object")]
     try:
         results = ResultsFile.model_validate(doc.data)
     except ValidationError as exc:
@@ -307,17 +303,17 @@ def parse_results_json(path: Path, display: Path) -> tuple[list[DrillRun], list[
     return results.runs, problems
 
 
-def _check_answers(run: DrillRun, doc: Document | None, where: tuple[str | int, ...],
-                   lines: list[int] | None = None) -> list[Problem]:
+def _check_answers(run: DrillRun, doc: Document, where: tuple[str | int, ...]) -> list[Problem]:
+    """Checks pydantic cannot make alone: the field is a known answer key, times run forward."""
     problems = []
-    path = doc.path if doc else Path("?")
+    path = doc.path
     for j, answer in enumerate(run.answers):
-        line = doc.line_of(where + ("answers", j, "field")) if doc else None
+        line = doc.line_of(where + ("answers", j, "field"))
         if answer.field not in BANK:
-            problems.append(_line_problem(path, line, f"{_dotted(where)}.answers[{j}].field",
+            problems.append(Problem(path, line, f"{_dotted(where)}.answers[{j}].field",
                                           f"unknown field '{answer.field}': use one of {', '.join(BANK)}"))
         if answer.shown_at and answer.answered_at and answer.answered_at < answer.shown_at:
-            problems.append(_line_problem(path, line, f"{_dotted(where)}.answers[{j}].answered_at",
+            problems.append(Problem(path, line, f"{_dotted(where)}.answers[{j}].answered_at",
                                           "answered_at is before shown_at"))
     return problems
 
@@ -593,7 +589,7 @@ class ChartRun:
     """(y, right?) for every answer in the run."""
 
 
-def chart(runs: list[DrillRun], target_ms: float, width: int = 640, height: int = 260,
+def chart(runs: Sequence[DrillRun], target_ms: float, width: int = 640, height: int = 260,
           margin: int = 44) -> dict[str, Any]:
     """Coordinates for the time-to-find chart (the template draws them as SVG): one column per
     drill in time order, a dot per answer, the drill's median joined by a line, the target dashed."""
@@ -628,7 +624,7 @@ def _ticks(top_s: float) -> list[float]:
     return [round(step * i, 1) for i in range(count + 1)]
 
 
-def report_context(runs: list[DrillRun], target_seconds: float) -> dict[str, Any]:
+def report_context(runs: Sequence[DrillRun], target_seconds: float) -> dict[str, Any]:
     """Everything the report template shows, computed here so the template only lays it out."""
     target_ms = target_seconds * 1000
     rows = answer_rows(runs)
@@ -647,10 +643,11 @@ def report_context(runs: list[DrillRun], target_seconds: float) -> dict[str, Any
         "chart": chart(runs, target_ms),
         "questions": BANK,
         "flag_text": FLAG_TEXT,
+        "stylesheet": None,
     }
 
 
-def render_report(env: Environment, project: Project, runs: list[DrillRun], target_seconds: float,
+def render_report(env: Environment, project: Project, runs: Sequence[DrillRun], target_seconds: float,
                   renderer: PdfRenderer | None) -> tuple[str, bytes | None]:
     """The report as self-contained HTML and, given a renderer, as PDF."""
     context = report_context(runs, target_seconds) | {"generated": generated_at().strftime("%Y-%m-%d %H:%M UTC")}
@@ -680,7 +677,7 @@ def write_paper_drill(env: Environment, project: Project, renderer: PdfRenderer,
     return path, len(packet.questions)
 
 
-def write_report(env: Environment, project: Project, runs: list[DrillRun], target_seconds: float) -> list[Path]:
+def write_report(env: Environment, project: Project, runs: Sequence[DrillRun], target_seconds: float) -> list[Path]:
     html, pdf = render_report(env, project, runs, target_seconds, PdfRenderer(project.styles_dir))
     base = drills_dir(project) / "report"
     write_text(base.with_suffix(".html"), html)
