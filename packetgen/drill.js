@@ -8,6 +8,7 @@
   var storageKey = "packetgen-drill:" + config.person_id;
   var packet = document.getElementById("packet");
   var cover = document.getElementById("packet-cover");
+  var coverText = document.getElementById("packet-cover-text");
   var ui = {};
   ["role", "start", "pause", "progress", "question", "status", "results", "summary", "rows", "export",
    "again", "saved"].forEach(function (name) { ui[name] = document.getElementById("drill-" + name); });
@@ -120,7 +121,7 @@
       drill.pausedAt = now();
       packet.hidden = true;
       cover.hidden = false;
-      cover.textContent = "Paused. The clock is stopped.";
+      coverText.textContent = "Paused. The clock is stopped.";
       ui.question.textContent = "Paused. Press Resume to continue.";
       ui.pause.textContent = "Resume";
       say("Drill paused.");
@@ -169,7 +170,7 @@
     ui.results.hidden = true;
     packet.hidden = true;
     cover.hidden = false;
-    cover.textContent = "The packet appears here when the drill starts.";
+    coverText.textContent = "The packet appears here when the drill starts.";
     ui.progress.textContent = "";
     ui.question.textContent = "Enter the role, then press Start drill.";
     say("");
