@@ -385,7 +385,7 @@ def parse_results_csv(path: Path, display: Path) -> tuple[list[DrillRun], list[P
         data = {"drill_id": drill_id, "mode": "paper", "person_id": group["person_id"],
                 "plan_version": group["plan_version"], "fingerprint": group["fingerprint"],
                 "participant_role": group["participant_role"],
-                "started_at": dt.datetime.combine(group["drill_date"], dt.time(), dt.timezone.utc),
+                "started_at": dt.datetime.combine(group["drill_date"], dt.time(), dt.UTC),
                 "answers": sorted(group["answers"], key=lambda a: a["question_no"])}
         try:
             runs.append(DrillRun.model_validate(data))
@@ -548,7 +548,8 @@ class Summary:
         return None if self.worst_ms is None else self.worst_ms / 1000
 
 
-def summarize(rows: Iterable[AnswerRow], key: Callable[[AnswerRow], tuple[str, ...]], target_ms: float) -> list[Summary]:
+def summarize(rows: Iterable[AnswerRow], key: Callable[[AnswerRow], tuple[str, ...]],
+              target_ms: float) -> list[Summary]:
     """Median and worst time-to-find per group, in key order."""
     groups: dict[tuple[str, ...], list[AnswerRow]] = {}
     for row in rows:

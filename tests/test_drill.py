@@ -15,7 +15,7 @@ from profiles import marked_profile, write_profile
 from packetgen import drill
 from packetgen.drill import AnswerRow, Summary, by_field, by_role, by_version, summarize
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def drill_config(page: Path) -> dict:
@@ -56,8 +56,9 @@ def test_drill_page_keeps_the_consent_boundary(project: Path) -> None:
     data = marked_profile()
     data["communication"]["sharing"] = "consent"
     data["communication"]["how_i_say_no"] = "Shakes head"
-    data["consents"] = [{"id": "roi-1", "recipient": "mobile-crisis", "sections": ["behavioral_health", "communication"],
-                         "authority": "person", "granted": "2026-01-01", "expires": "2027-01-01",
+    data["consents"] = [{"id": "roi-1", "recipient": "mobile-crisis",
+                         "sections": ["behavioral_health", "communication"], "authority": "person",
+                         "granted": "2026-01-01", "expires": "2027-01-01",
                          "recorded_by": "Sam Super", "document_ref": "ROI form"}]
     write_profile(project, "testa", data)
     assert run_cli("drill", "testa", "--root", str(project), "--as-of", AS_OF).exit_code == 0
@@ -271,7 +272,8 @@ def test_damaged_log_line_is_reported_and_no_report_written(project: Path) -> No
 # --- statistics on fixed data ---------------------------------------------------------------
 
 
-def row(field: str, ms: int, correct: bool = True, role: str = "EMT", version: int = 1, fp: str = "aaaaaa") -> AnswerRow:
+def row(field: str, ms: int, correct: bool = True, role: str = "EMT", version: int = 1,
+        fp: str = "aaaaaa") -> AnswerRow:
     return AnswerRow("d", "p", version, fp, role, "browser", dt.datetime(2026, 11, 1, tzinfo=UTC), field, ms, correct)
 
 
