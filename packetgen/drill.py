@@ -18,6 +18,7 @@ import datetime as dt
 import io
 import json
 import logging
+import math
 import random
 import re
 import statistics
@@ -289,7 +290,7 @@ def parse_results_json(path: Path, display: Path) -> tuple[list[DrillRun], list[
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         line = getattr(exc, "lineno", None)
         return [], [Problem(display, line, "", f"not valid JSON ({exc}): export the file again from "
-                                  "the drill page")]
+                            "the drill page")]
     doc = load_yaml(path, display)
     if doc.problems or not isinstance(doc.data, dict):
         return [], doc.problems or [Problem(display, 1, "", "expected a JSON object")]
@@ -311,10 +312,10 @@ def _check_answers(run: DrillRun, doc: Document, where: tuple[str | int, ...]) -
         line = doc.line_of(where + ("answers", j, "field"))
         if answer.field not in BANK:
             problems.append(Problem(path, line, f"{_dotted(where)}.answers[{j}].field",
-                                          f"unknown field '{answer.field}': use one of {', '.join(BANK)}"))
+                                    f"unknown field '{answer.field}': use one of {', '.join(BANK)}"))
         if answer.shown_at and answer.answered_at and answer.answered_at < answer.shown_at:
             problems.append(Problem(path, line, f"{_dotted(where)}.answers[{j}].answered_at",
-                                          "answered_at is before shown_at"))
+                                    "answered_at is before shown_at"))
     return problems
 
 
@@ -400,10 +401,12 @@ def parse_results_csv(path: Path, display: Path) -> tuple[list[DrillRun], list[P
 
 
 def _number(text: str) -> float | None:
+    """A finite number, or None ('nan' and 'inf' parse as floats but are not answers)."""
     try:
-        return float(text)
+        value = float(text)
     except ValueError:
         return None
+    return value if math.isfinite(value) else None
 
 
 def log_path(project: Project, person_id: str) -> Path:

@@ -245,12 +245,14 @@ def test_malformed_paper_csv_names_line_and_column(project: Path) -> None:
         "p1,testa,2,abcdef1234,EMT,2026-11-21,1,allergies,6.5,yes",
         "p1,testa,2,abcdef1234,EMT,21/11/2026,2,mobility,fast,perhaps",
         "p1,testa,3,abcdef1234,EMT,2026-11-21,3,contacts,4,no",
+        "p1,testa,2,abcdef1234,EMT,2026-11-21,4,falls,nan,no",
     ]) + "\n")
     result = run_cli("drill", "import", str(bad), "--root", str(project))
     assert result.exit_code == 1
     for expected in ("paper.csv:3: seconds: 'fast' is not a number", "paper.csv:3: correct: 'perhaps' is not yes or no",
                      "paper.csv:3: drill_date: '21/11/2026' is not a date",
-                     "paper.csv:4: plan_version: '3' differs from line 2"):
+                     "paper.csv:4: plan_version: '3' differs from line 2",
+                     "paper.csv:5: seconds: 'nan' is not a number"):
         assert expected in result.output, result.output
     assert not (project / "people" / "testa" / "drills.jsonl").exists()
     bad.write_text("drill_id,person,seconds\n")
