@@ -103,7 +103,8 @@
     var fields = fieldsAround(el);
     drill.run.answers.push({
       field: q.field, question: q.text, clicked_field: fields[0] || null, ms: ms,
-      correct: fields.indexOf(q.field) !== -1, shown_at: drill.shownAt.toISOString(),
+      correct: fields.some(function (f) { return q.accepts.indexOf(f) !== -1; }),
+      shown_at: drill.shownAt.toISOString(),
       answered_at: new Date().toISOString()
     });
     drill.index += 1;

@@ -70,6 +70,12 @@ class Question:
     """Profile section that must be shown on the packet for the question to be asked."""
     detail: str | None = None
     """An optional attribute of that section that must be filled in, too."""
+    also: tuple[str, ...] = ()
+    """Other places that hold the same answer (a medication list continued on page 2)."""
+
+    @property
+    def accepts(self) -> list[str]:
+        return [self.field, *self.also]
 
 
 QUESTION_BANK: tuple[Question, ...] = (
@@ -94,7 +100,7 @@ QUESTION_BANK: tuple[Question, ...] = (
              "Risks: seizures, right column", "risks"),
     Question("falls", "Is this person at risk of falling?", "Risks: falls, right column", "risks"),
     Question("medications", "What medications does this person take?", "Medications, right column",
-             "medications"),
+             "medications", also=("medications_continued",)),
     Question("contacts", "Who should you call, and at what number?", "Who to call, right column", "contacts"),
     Question("language", "What language does this person use, and is an interpreter needed?",
              "Header, under the name"),
@@ -176,7 +182,7 @@ def page_config(packet: DrillPacket) -> dict[str, Any]:
         "person_id": packet.record.person_id,
         "plan_version": packet.plan_version,
         "fingerprint": packet.fingerprint,
-        "questions": [{"field": q.field, "text": q.text} for q in packet.questions],
+        "questions": [{"field": q.field, "text": q.text, "accepts": q.accepts} for q in packet.questions],
     }
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import AS_OF, copy_demo, html_soup, pdf_text, run_cli
 from playwright.sync_api import Browser, Page, sync_playwright
+from profiles import marked_profile, write_profile
 
 CHROMIUM = "/usr/bin/chromium"
 SLOW_FIELD = "allergies"
@@ -37,13 +38,13 @@ def drill_site(tmp_path: Path) -> Path:
     return root
 
 
-def open_page(browser: Browser, root: Path) -> tuple[Page, dict[str, str], list[str]]:
+def open_page(browser: Browser, root: Path, person_id: str = "rosa-m") -> tuple[Page, dict[str, str], list[str]]:
     page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
-    page.goto((root / "build" / "drills" / "rosa-m.html").as_uri())
+    page.goto((root / "build" / "drills" / f"{person_id}.html").as_uri())
     config = page.evaluate("JSON.parse(document.getElementById('drill-config').textContent)")
     assert [r for r in requests if not r.startswith(("file:", "data:", "blob:"))] == []
     return page, {q["text"]: q["field"] for q in config["questions"]}, errors
@@ -153,5 +154,23 @@ def test_drill_by_keyboard_only(browser: Browser, drill_site: Path) -> None:
         el => [el.dataset.field, el.getBoundingClientRect().width, el.getBoundingClientRect().height])""")
     small = [s for s in sizes if s[1] < 24 or s[2] < 24]
     assert sizes and small == []
+    assert errors == []
+    page.close()
+
+
+def test_a_medication_list_continued_on_page_2_is_a_right_answer_too(browser: Browser, project: Path) -> None:
+    data = marked_profile()
+    data["medications"]["items"] = [{"name": f"Med{i}", "dose": "1 mg", "route": "by mouth", "schedule": "8 am",
+                                     "purpose": "test"} for i in range(9)]
+    write_profile(project, "testa", data)
+    assert run_cli("drill", "testa", "--root", str(project), "--as-of", AS_OF).exit_code == 0
+    page, field_of, errors = open_page(browser, project, "testa")
+    page.fill("#drill-role", "EMT")
+    page.click("#drill-start")
+    for _ in field_of:
+        field = field_of[page.inner_text("#drill-question")]
+        page.click(f'#packet [data-field="{"medications_continued" if field == "medications" else field}"]')
+    assert "medications" in field_of.values()
+    assert page.inner_text("#drill-summary").startswith(f"{len(field_of)} questions: {len(field_of)} right, 0 wrong")
     assert errors == []
     page.close()
