@@ -166,6 +166,14 @@ class Partner(Strict):
         default=None,
         description="When the action is checked (a drill or a later event).",
     )
+    validated_on: dt.date | None = Field(
+        default=None,
+        description="When the action was actually checked and found to work. A validation date that has "
+        "passed without this is an open follow-through finding in `packetgen audit`.",
+    )
+    validation_evidence: str | None = Field(
+        default=None, description="How it was checked, e.g. 'drill 12 Nov: baseline found in 4 s'."
+    )
     return_checklist: ReturnChecklist | None = Field(
         default=None, description="The return-from-partner checklist, once filled in."
     )
