@@ -10,7 +10,7 @@ import difflib
 import types
 import typing
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -19,6 +19,8 @@ from .event_model import Event
 from .load import Document
 from .model import SECTION_DEFAULTS, Profile
 from .project import EVENT_ID
+
+M = TypeVar("M", bound=BaseModel)
 
 _HINTS = {
     "date_from_datetime_parsing": "write the date as YYYY-MM-DD",
@@ -99,23 +101,29 @@ def pydantic_problems(exc: ValidationError, doc: Document, model: type[BaseModel
     return problems
 
 
-def validate_profile(doc: Document, person_dir: Path) -> tuple[Profile | None, list[Problem]]:
-    """Return the typed profile (None if it has errors) and every problem found."""
+def typed(doc: Document, model: type[M], what: str) -> tuple[M | None, list[Problem]]:
+    """Shared by profiles and events: top-level shape, TODO placeholders, then pydantic types."""
     problems = list(doc.problems)
     if doc.data is None:
         return None, problems
     if not isinstance(doc.data, dict):
-        problems.append(Problem(doc.path, 1, "", "a profile must be a block of 'key: value' lines at the top level"))
+        problems.append(Problem(doc.path, 1, "", f"{what} must be a block of 'key: value' lines at the top level"))
         return None, problems
     todo = _placeholders(doc.data, (), doc)
     problems += todo
     try:
-        profile = Profile.model_validate(doc.data)
+        value = model.model_validate(doc.data)
     except ValidationError as exc:
         # A TODO date is also "not a date"; say it once.
         filled = {p.field for p in todo}
-        return None, problems + [p for p in pydantic_problems(exc, doc, Profile) if p.field not in filled]
-    if todo:
+        return None, problems + [p for p in pydantic_problems(exc, doc, model) if p.field not in filled]
+    return (None if todo else value), problems
+
+
+def validate_profile(doc: Document, person_dir: Path) -> tuple[Profile | None, list[Problem]]:
+    """Return the typed profile (None if it has errors) and every problem found."""
+    profile, problems = typed(doc, Profile, "a profile")
+    if profile is None:
         return None, problems
     problems += _cross_checks(profile, doc, person_dir)
     if any(p.severity == "error" for p in problems):
@@ -170,23 +178,13 @@ def classes_in(profile: Profile, name: str) -> set[str]:
 
 def validate_event(doc: Document, event_id: str) -> tuple[Event | None, list[Problem]]:
     """One event file -> ``Event`` (None if it has errors) and every problem, as for profiles."""
-    problems = list(doc.problems)
+    event, problems = typed(doc, Event, "an event")
     if not EVENT_ID.match(event_id):
         problems.append(Problem(doc.path, None, "", f"event file name '{event_id}' is not a valid event id: use "
                                 "lower-case letters, digits and dashes, e.g. '2026-11-02-escalation' (it becomes "
                                 "a file name, so no names or diagnoses)"))
-    if doc.data is None:
+    if event is None:
         return None, problems
-    if not isinstance(doc.data, dict):
-        problems.append(Problem(doc.path, 1, "", "an event must be a block of 'key: value' lines at the top level"))
-        return None, problems
-    todo = _placeholders(doc.data, (), doc)
-    problems += todo
-    try:
-        event = Event.model_validate(doc.data)
-    except ValidationError as exc:
-        filled = {p.field for p in todo}
-        return None, problems + [p for p in pydantic_problems(exc, doc, Event) if p.field not in filled]
     problems += _event_cross_checks(event, doc)
     if any(p.severity == "error" for p in problems):
         return None, problems
