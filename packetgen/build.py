@@ -20,7 +20,7 @@ from typing import Any
 from jinja2 import Environment
 
 from . import __version__
-from .documents import BY_NAME, PERSON_DOCUMENTS, DocumentKind
+from .documents import ALL_DOCUMENTS, BY_NAME, LARGE_PRINT_OF, PERSON_DOCUMENTS, DocumentKind, large_print
 from .errors import Problem, Severity, dotted
 from .event_model import Event
 from .load import Document, load_yaml
@@ -211,9 +211,13 @@ def render_person_document(
         **(extra or {}),
     }
     context["meds_first"], context["meds_more"] = first_page_medications(selection.view["medications"])
-    # Screen HTML links the shared stylesheet relative to where the page sits (event forms are deeper).
-    html = render(env, kind.template, {**context, "stylesheet": f"{context.get('assets', '../assets')}/{STYLESHEET}"})
-    print_html = render(env, kind.template, {**context, "stylesheet": None})
+    # Screen HTML links the same stylesheets the PDF is made with (its @media print rules are the
+    # PDF's), relative to where the page sits (event forms are deeper); the print HTML links none
+    # because WeasyPrint gets them parsed once, from styles/.
+    assets = context.get("assets", "../assets")
+    stylesheets = [f"{assets}/{name}" for name in (STYLESHEET, *kind.stylesheets)]
+    html = render(env, kind.template, {**context, "stylesheets": stylesheets, "print_layout": False})
+    print_html = render(env, kind.template, {**context, "stylesheets": [], "print_layout": True})
     facts = manifest(record, kind, selection, review, as_of, stamp) | context.get("manifest_extra", {})
     return Rendered(kind, html, print_html, facts)
 
@@ -266,11 +270,23 @@ class Job:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def plan_jobs(records: list[PersonRecord], as_of: dt.date | None = None) -> list[Job]:
+def plan_jobs(records: list[PersonRecord], as_of: dt.date | None = None, *, large_print: bool = False) -> list[Job]:
     """Every document to build for the valid people (event documents depend on the date)."""
     as_of = as_of or dt.date.today()
     jobs = [Job(r, kind, Path(r.person_id) / kind.name) for r in records if r.ok for kind in PERSON_DOCUMENTS]
+    if large_print:
+        jobs += large_print_jobs(jobs)
     return jobs + [job for r in records if r.ok for job in plan_event_jobs(r, as_of)]
+
+
+def large_print_jobs(jobs: list[Job]) -> list[Job]:
+    """An 18 pt twin (``<document>-large-print``) of each responder packet and crisis plan job."""
+    twins = []
+    for job in jobs:
+        if job.kind.name in LARGE_PRINT_OF:
+            kind = large_print(job.kind)
+            twins.append(Job(job.record, kind, job.stem.with_name(kind.name), job.extra))
+    return twins
 
 
 def plan_event_jobs(record: PersonRecord, as_of: dt.date) -> list[Job]:
@@ -303,8 +319,10 @@ def plan_event_jobs(record: PersonRecord, as_of: dt.date) -> list[Job]:
 
 
 def build(project: Project, *, people: list[str] | None = None, formats: tuple[str, ...] = FORMATS,
-          as_of: dt.date | None = None) -> BuildResult:
-    """Build every valid person's documents and the index. Invalid people keep their old output."""
+          as_of: dt.date | None = None, large_print: bool = False) -> BuildResult:
+    """Build every valid person's documents and the index. Invalid people keep their old output.
+
+    ``large_print`` adds the 18 pt responder packet and crisis plan for readers with low vision."""
     as_of = as_of or dt.date.today()
     records = load_people(project, people)
     result = BuildResult(records)
@@ -317,7 +335,7 @@ def build(project: Project, *, people: list[str] | None = None, formats: tuple[s
     when = generated_at()
     _copy_assets(project, result)
     stamps: dict[str, dict[str, str]] = {}
-    for job in plan_jobs(records, as_of):
+    for job in plan_jobs(records, as_of, large_print=large_print):
         stamp = stamps.setdefault(job.record.person_id, {
             "fingerprint": fingerprint(job.record, project), "generated": when.strftime("%Y-%m-%d %H:%M UTC")})
         doc = render_person_document(env, job.record, job.kind, as_of, stamp, job.extra)
@@ -330,7 +348,8 @@ def build(project: Project, *, people: list[str] | None = None, formats: tuple[s
         if "html" in formats:
             outputs.append((target.with_suffix(".html"), doc.html.encode()))
         if renderer is not None:
-            outputs.append((target.with_suffix(".pdf"), renderer.render(doc.print_html, forms=job.kind.forms)))
+            outputs.append((target.with_suffix(".pdf"),
+                            renderer.render(doc.print_html, job.kind.stylesheets, forms=job.kind.forms)))
         for path, data in outputs:
             (result.written if write_atomic(path, data) else result.unchanged).append(path)
     everyone = records if people is None else load_people(project)
@@ -339,9 +358,9 @@ def build(project: Project, *, people: list[str] | None = None, formats: tuple[s
 
 
 def _copy_assets(project: Project, result: BuildResult) -> None:
-    """Screen HTML links one shared stylesheet and the shipped fonts, copied next to it."""
+    """Screen HTML links the shared stylesheets and the shipped fonts, copied next to it."""
     assets = project.build_dir / "assets"
-    for source in [project.styles_dir / STYLESHEET, *sorted((project.styles_dir / "fonts").glob("*"))]:
+    for source in [*sorted(project.styles_dir.glob("*.css")), *sorted((project.styles_dir / "fonts").glob("*"))]:
         relative = source.relative_to(project.styles_dir)
         path = assets / relative
         (result.written if write_atomic(path, source.read_bytes()) else result.unchanged).append(path)
@@ -354,7 +373,7 @@ def _write_index(project: Project, env: Environment, everyone: list[PersonRecord
     for record in everyone:
         profile = record.profile
         row: dict[str, Any] = {"id": record.person_id, "ok": record.ok, "problems": record.problems,
-                               "documents": [k for k in PERSON_DOCUMENTS
+                               "documents": [k for k in ALL_DOCUMENTS
                                              if (project.build_dir / record.person_id / f"{k.name}.html").exists()]}
         row["events"] = [
             {"id": facts.record.event_id, "when": facts.event.occurred_at, "type": facts.event.type,
@@ -371,7 +390,7 @@ def _write_index(project: Project, env: Environment, everyone: list[PersonRecord
         rows.append(row)
     html = render(env, "index.html.j2", {"rows": rows, "as_of": as_of,
                                          "generated": when.strftime("%Y-%m-%d %H:%M UTC"),
-                                         "stylesheet": f"assets/{STYLESHEET}"})
+                                         "stylesheets": [f"assets/{STYLESHEET}"], "print_layout": False})
     path = project.build_dir / "index.html"
     (result.written if write_text(path, html) else result.unchanged).append(path)
 

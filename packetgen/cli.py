@@ -48,7 +48,10 @@ def main() -> None:
 @click.option("--format", "fmt", type=click.Choice(["html", "pdf", "all"]), default="all", show_default=True)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder. Default: build/ in the project.")
-def build_command(root: Path, as_of: dt.datetime | None, people: tuple[str, ...], fmt: str, out: Path | None) -> None:
+@click.option("--large-print", is_flag=True,
+              help="Also write 18 pt responder packets and crisis plans (<document>-large-print.html|pdf).")
+def build_command(root: Path, as_of: dt.datetime | None, people: tuple[str, ...], fmt: str, out: Path | None,
+                  large_print: bool) -> None:
     """Build every person's packets as HTML and PDF, plus build/index.html."""
     project = open_project(root, out)
     for person_id in people:
@@ -56,7 +59,8 @@ def build_command(root: Path, as_of: dt.datetime | None, people: tuple[str, ...]
             raise click.UsageError(f"no profile at {project.display(project.profile_path(person_id))}")
     formats = FORMATS if fmt == "all" else (fmt,)
     started = time.perf_counter()
-    result = build(project, people=list(people) or None, formats=formats, as_of=_as_of(as_of))
+    result = build(project, people=list(people) or None, formats=formats, as_of=_as_of(as_of),
+                   large_print=large_print)
     for problem in result.problems:
         click.echo(str(problem), err=True)
     seconds = time.perf_counter() - started

@@ -5,7 +5,7 @@ Data, not code: adding a document kind is adding a row here and a template.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 RESPONDER_SECTIONS = (
     "communication", "baseline", "allergies", "medications", "risks", "decision_maker", "contacts",
@@ -27,6 +27,8 @@ class DocumentKind:
     because a missing allergy box reads as 'no allergies'."""
     forms: bool = False
     """Emit fillable PDF form fields for the document's <input> and <textarea> elements."""
+    stylesheets: tuple[str, ...] = ()
+    """Extra stylesheets (in styles/) layered on packet.css, for both the HTML and the PDF."""
 
 
 PERSON_DOCUMENTS: tuple[DocumentKind, ...] = (
@@ -70,3 +72,18 @@ EVENT_DOCUMENTS: tuple[DocumentKind, ...] = (
 )
 
 BY_NAME: dict[str, DocumentKind] = {d.name: d for d in PERSON_DOCUMENTS + EVENT_DOCUMENTS}
+
+LARGE_PRINT_STYLESHEET = "large-print.css"
+LARGE_PRINT_OF = ("responder-packet", "crisis-plan")
+"""Documents that get an 18 pt variant with ``--large-print``, for readers with low vision."""
+
+
+def large_print(kind: DocumentKind) -> DocumentKind:
+    """The same document, same audience and sections, set in 18 pt by an extra stylesheet."""
+    return replace(kind, name=f"{kind.name}-large-print", title=f"{kind.title}, large print",
+                   stylesheets=(*kind.stylesheets, LARGE_PRINT_STYLESHEET))
+
+
+LARGE_PRINT_DOCUMENTS: tuple[DocumentKind, ...] = tuple(large_print(BY_NAME[name]) for name in LARGE_PRINT_OF)
+ALL_DOCUMENTS: tuple[DocumentKind, ...] = PERSON_DOCUMENTS + LARGE_PRINT_DOCUMENTS
+"""Every kind a build may write, in the order the index lists them."""

@@ -198,7 +198,7 @@ def render_drill_page(env: Environment, project: Project, packet: DrillPacket) -
         "css": Markup(inline_stylesheet(project.styles_dir)),
         "config": json_for_script(page_config(packet)),
         "script": Markup(script),
-        "stylesheet": None,
+        "stylesheets": [],
     })
 
 
@@ -234,7 +234,7 @@ def render_paper_drill(env: Environment, renderer: PdfRenderer, packet: DrillPac
     html = render(env, "drill_paper.html.j2", {
         "packet": packet, "name": packet.record.profile.identity.preferred_name,
         "fictional": packet.record.profile.fictional, "order": order, "pages": pages, "seed": seed,
-        "participants": range(1, participants + 1), "columns": PAPER_COLUMNS, "stylesheet": None,
+        "participants": range(1, participants + 1), "columns": PAPER_COLUMNS, "stylesheets": [],
     })
     sheets = renderer.layout(html)
     packet_pages = renderer.layout(packet.print_html)
@@ -653,7 +653,7 @@ def report_context(runs: Sequence[DrillRun], target_seconds: float) -> dict[str,
         "chart": chart(runs, target_ms),
         "questions": BANK,
         "flag_text": FLAG_TEXT,
-        "stylesheet": None,
+        "stylesheets": [],
     }
 
 

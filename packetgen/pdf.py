@@ -1,15 +1,20 @@
-"""PDF stage: HTML text -> PDF bytes with WeasyPrint.
+"""PDF stage: HTML text -> tagged PDF/UA-1 bytes with WeasyPrint.
 
-Fonts and the shared stylesheet are set up once per ``PdfRenderer`` and reused for every
-document, which is most of WeasyPrint's fixed cost. Resource loading is limited to the styles
-folder and data: URIs, so no profile text can make the renderer read other files or the network.
+Fonts and stylesheets are set up once per ``PdfRenderer`` and reused for every document, which is
+most of WeasyPrint's fixed cost. Resource loading is limited to the styles folder and data: URIs,
+so no profile text can make the renderer read other files or the network.
+
+WeasyPrint writes the tag tree, ``/Lang``, ``/MarkInfo`` and ``/DisplayDocTitle`` itself for
+``pdf/ua-1``; one gap is closed here with pikepdf: see ``footer_as_artifact``.
 """
 
 from __future__ import annotations
 
+import io
 import logging
 from pathlib import Path
 
+import pikepdf
 from weasyprint import CSS, HTML
 from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
@@ -43,21 +48,91 @@ class PdfRenderer:
     def __init__(self, styles_dir: Path) -> None:
         self.fonts = FontConfiguration()
         self.fetcher = LocalOnlyFetcher([styles_dir])
-        css = CSS(filename=str(styles_dir / STYLESHEET), font_config=self.fonts, url_fetcher=self.fetcher)
-        self.stylesheets = [css]
         self.styles_dir = styles_dir
+        self._parsed: dict[str, CSS] = {}
 
-    def layout(self, html: str, forms: bool = False) -> Document:
+    def _stylesheet(self, name: str) -> CSS:
+        if name not in self._parsed:
+            self._parsed[name] = CSS(filename=str(self.styles_dir / name), font_config=self.fonts,
+                                     url_fetcher=self.fetcher)
+        return self._parsed[name]
+
+    def layout(self, html: str, forms: bool = False, extra_stylesheets: tuple[str, ...] = ()) -> Document:
         """Lay out HTML into pages (to inspect where things land, or to combine documents).
 
-        ``forms`` turns <input> and <textarea> into fillable PDF form fields."""
+        ``forms`` turns <input> and <textarea> into fillable PDF form fields; ``extra_stylesheets``
+        (file names in the styles folder) are layered on packet.css, as the large-print variant is."""
         document = HTML(string=html, base_url=str(self.styles_dir) + "/", url_fetcher=self.fetcher)
-        return document.render(stylesheets=self.stylesheets, font_config=self.fonts, pdf_forms=forms)
+        stylesheets = [self._stylesheet(name) for name in (STYLESHEET, *extra_stylesheets)]
+        return document.render(stylesheets=stylesheets, font_config=self.fonts, pdf_forms=forms)
 
     def write(self, document: Document, forms: bool = False) -> bytes:
+        """Tagged PDF/UA-1 bytes, the running footer marked as an artifact."""
         pdf = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=b"packetgen", pdf_forms=forms)
         assert pdf is not None
-        return pdf
+        return footer_as_artifact(pdf)
 
-    def render(self, html: str, forms: bool = False) -> bytes:
-        return self.write(self.layout(html, forms), forms)
+    def render(self, html: str, extra_stylesheets: tuple[str, ...] = (), forms: bool = False) -> bytes:
+        return self.write(self.layout(html, forms, extra_stylesheets), forms)
+
+
+def _reachable_elements(root: pikepdf.Object) -> set[tuple[int, int]]:
+    """Every structure element reachable from the tag tree's root, by object id."""
+    seen: set[tuple[int, int]] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        kids = node.get("/K")
+        if kids is None:
+            continue
+        for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+            if isinstance(kid, pikepdf.Dictionary) and "/S" in kid and kid.objgen not in seen:
+                seen.add(kid.objgen)
+                stack.append(kid)
+    return seen
+
+
+def footer_as_artifact(pdf_bytes: bytes) -> bytes:
+    """Mark the running page footer as a pagination artifact.
+
+    WeasyPrint tags the text of page-margin boxes (our footer, repeated on every page) with marked
+    content ids but leaves their structure elements out of the tag tree (its comment: an Artifact
+    element in the tree is PDF 2.0 only). PDF/UA-1 wants every piece of content either in the tree
+    or an artifact, and a repeated footer is a pagination artifact: screen readers should not read
+    it on every page, and text extraction then starts with the page's first real fact. So every
+    marked-content sequence whose element is not reachable from the tree becomes
+    ``/Artifact <</Type /Pagination /Subtype /Footer>>`` and its ParentTree entry is dropped.
+    """
+    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+        tree = pdf.Root.get("/StructTreeRoot")
+        if tree is None or "/Nums" not in tree.ParentTree:
+            return pdf_bytes
+        reachable = _reachable_elements(tree)
+        nums = tree.ParentTree.Nums
+        by_key = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+        changed = False
+        for page in pdf.pages:
+            key = page.obj.get("/StructParents")
+            mapping = by_key.get(int(key)) if key is not None else None
+            if not isinstance(mapping, pikepdf.Array):
+                continue
+            orphans = {mcid for mcid, element in enumerate(mapping)
+                       if isinstance(element, pikepdf.Dictionary) and element.objgen not in reachable}
+            if not orphans:
+                continue
+            operations = []
+            for operands, operator in pikepdf.parse_content_stream(page):
+                if (str(operator) == "BDC" and len(operands) == 2 and isinstance(operands[1], pikepdf.Dictionary)
+                        and int(operands[1].get("/MCID", -1)) in orphans):
+                    operands = [pikepdf.Name.Artifact,
+                                pikepdf.Dictionary(Type=pikepdf.Name.Pagination, Subtype=pikepdf.Name.Footer)]
+                operations.append((operands, operator))
+            page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(operations))
+            for mcid in orphans:
+                mapping[mcid] = None
+            changed = True
+        if not changed:
+            return pdf_bytes
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True)
+        return out.getvalue()
