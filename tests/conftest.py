@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -73,6 +74,27 @@ def demo_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped demo people, built once for the session with a fixed date."""
     out = tmp_path_factory.mktemp("demo-build")
     result = run_cli("build", "--root", str(REPO), "--out", str(out), "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+SOURCE_DATE_EPOCH = "1795000000"  # 2026-11-18 11:06 UTC: a fixed generation time for pixel tests
+
+
+@pytest.fixture(scope="session")
+def large_print_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo people built with --large-print, a fixed --as-of and SOURCE_DATE_EPOCH, so every
+    byte but the source fingerprint is reproducible: for accessibility and pixel tests."""
+    out = tmp_path_factory.mktemp("large-print-build")
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = SOURCE_DATE_EPOCH
+    try:
+        result = run_cli("build", "--root", str(REPO), "--out", str(out), "--as-of", AS_OF, "--large-print")
+    finally:
+        if saved is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
     assert result.exit_code == 0, result.output
     return out
 

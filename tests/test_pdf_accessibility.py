@@ -1,0 +1,159 @@
+"""Every generated PDF is tagged PDF/UA-1 that a screen reader and a text extractor read in order.
+
+pikepdf reads the catalog and the tag tree as an auditor's checker would; pdfplumber gives each
+character's marked-content id, so the text can be read back in tag-tree order.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pdfplumber
+import pikepdf
+import pytest
+from conftest import html_soup, run_cli
+from profiles import marked_profile, write_profile
+from pypdf import PdfReader
+from test_demo_packets import DEMO_IDS, demo_profile
+
+from packetgen.documents import ALL_DOCUMENTS
+
+DOCUMENTS = [kind.name for kind in ALL_DOCUMENTS]
+CASES = [(person_id, document) for person_id in DEMO_IDS for document in DOCUMENTS]
+
+
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def tree_elements(elements: list[dict]) -> list[dict]:
+    """The tag tree flattened in reading (document) order."""
+    out = []
+    for element in elements:
+        out.append(element)
+        out += tree_elements(element.get("children", []))
+    return out
+
+
+def page_reading(page: pdfplumber.page.Page) -> tuple[str, list[tuple[str, str]], str]:
+    """(text in tag-tree order, [(heading tag, heading text)], artifact text) for one page."""
+    by_mcid: dict[int, str] = {}
+    artifacts = []
+    for char in page.chars:
+        if char.get("mcid") is not None:
+            by_mcid[char["mcid"]] = by_mcid.get(char["mcid"], "") + char["text"]
+        elif char.get("tag") == "Artifact":
+            artifacts.append(char["text"])
+    parts, headings = [], []
+
+    def text_of(element: dict) -> str:
+        own = " ".join(by_mcid.get(m, "") for m in element.get("mcids", []))
+        return " ".join([own, *(text_of(c) for c in element.get("children", []))])
+
+    for element in tree_elements(page.structure_tree):
+        parts += [by_mcid.get(m, "") for m in element.get("mcids", [])]
+        if element["type"] in ("H1", "H2", "H3"):
+            headings.append((element["type"], words(text_of(element)).removeprefix("! ")))
+    return words(" ".join(parts)), headings, words("".join(artifacts))
+
+
+@pytest.mark.parametrize(("person_id", "document"), CASES)
+def test_pdf_is_tagged_pdf_ua_with_language_and_title_shown(large_print_build: Path, person_id: str,
+                                                            document: str) -> None:
+    path = large_print_build / person_id / f"{document}.pdf"
+    title = html_soup(path.with_suffix(".html")).title.get_text()
+    with pikepdf.open(path) as pdf:
+        root = pdf.Root
+        assert "/StructTreeRoot" in root and len(root.StructTreeRoot.K) > 0
+        assert bool(root.MarkInfo.Marked) is True
+        assert str(root.Lang) == "en"
+        assert bool(root.ViewerPreferences.DisplayDocTitle) is True
+        assert str(pdf.docinfo.Title) == title
+        with pdf.open_metadata() as xmp:
+            assert xmp["pdfuaid:part"] == "1"
+            assert xmp["dc:title"] == title
+    assert demo_profile(person_id).identity.preferred_name in title
+
+
+@pytest.mark.parametrize(("person_id", "document"), CASES)
+def test_all_text_is_tagged_or_a_footer_artifact(large_print_build: Path, person_id: str, document: str) -> None:
+    """No orphan content: each glyph belongs to an element in the tag tree, except the page footer,
+    which is a pagination artifact (read once, not on every page)."""
+    path = large_print_build / person_id / f"{document}.pdf"
+    fingerprint = json.loads(path.with_suffix(".manifest.json").read_text())["fingerprint"]
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            in_tree = {m for element in tree_elements(page.structure_tree) for m in element.get("mcids", [])}
+            untagged = [c["text"] for c in page.chars if not c["text"].isspace()
+                        and c.get("tag") != "Artifact" and c.get("mcid") not in in_tree]
+            assert not untagged, f"page {page.page_number}: untagged text {''.join(untagged)!r}"
+            text, _, artifacts = page_reading(page)
+            assert fingerprint in artifacts.replace(" ", "")
+            assert fingerprint not in text
+
+
+@pytest.mark.parametrize(("person_id", "document"), CASES)
+def test_reading_order_follows_the_page(large_print_build: Path, person_id: str, document: str) -> None:
+    """Tag-tree order starts with the document's first fact and follows the HTML order of headings;
+    plain text extraction starts with the same words on every page (the footer comes last)."""
+    path = large_print_build / person_id / f"{document}.pdf"
+    soup = html_soup(path.with_suffix(".html"))
+    html_headings = [(h.name.upper(), words(h.get_text(" "))) for h in soup.select("main h1, main h2, main h3")]
+    kind_title = soup.select_one(".doc-kind").get_text(" ", strip=True).removesuffix("FICTIONAL demo person").strip()
+    name = demo_profile(person_id).identity.preferred_name
+    headings = []
+    with pdfplumber.open(path) as pdf:
+        pages = [page_reading(page) for page in pdf.pages]
+    extracted = [words(page.extract_text() or "") for page in PdfReader(path).pages]
+    for number, ((text, page_headings, _), plain) in enumerate(zip(pages, extracted), start=1):
+        headings += page_headings
+        first_words = " ".join(text.split()[:4])
+        assert plain.startswith(first_words), f"page {number}: extraction starts {plain[:60]!r}, tags {first_words!r}"
+    first = pages[0][0]
+    assert first.startswith(f"{kind_title} FICTIONAL demo person {name}")
+    assert [h for h in html_headings if h[1]] == headings
+    if "packet" in document:
+        whole = " ".join(page[0] for page in pages)
+        order = [whole.index(h) for h in ("Allergies", "Code status", "How I communicate", "Medications", "Who to call")]
+        assert order == sorted(order)
+
+
+@pytest.mark.parametrize("person_id", DEMO_IDS)
+def test_table_headers_are_marked_and_linked_to_their_cells(large_print_build: Path, person_id: str) -> None:
+    with pikepdf.open(large_print_build / person_id / "crisis-plan.pdf") as pdf:
+        headers, cells = {}, []
+        stack = [pdf.Root.StructTreeRoot]
+        while stack:
+            node = stack.pop()
+            kids = node.get("/K")
+            for kid in (kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []):
+                if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                    stack.append(kid)
+            if node.get("/S") == "/TH":
+                headers[str(node.ID)] = node
+            elif node.get("/S") == "/TD":
+                cells.append(node)
+    steps = demo_profile(person_id).crisis_plan.escalation_steps
+    assert len(headers) == 3
+    assert len(cells) == 3 * len(steps)
+    for cell in cells:
+        linked = [str(ref) for ref in cell.A.Headers]
+        assert len(linked) == 1 and linked[0] in headers
+
+
+def test_photo_has_alt_text_in_html_and_pdf(project: Path) -> None:
+    from PIL import Image
+
+    data = marked_profile()
+    data["identity"]["photo"] = "photo.png"
+    profile = write_profile(project, "testa-e", data)
+    Image.new("RGB", (60, 80), (120, 140, 160)).save(profile.parent / "photo.png")
+    result = run_cli("build", "--root", str(project), "--as-of", "2026-02-01")
+    assert result.exit_code == 0, result.output
+    for document in ("responder-packet", "crisis-plan"):
+        path = project / "build" / "testa-e" / f"{document}.pdf"
+        assert html_soup(path.with_suffix(".html")).select_one("header.person img")["alt"] == "Photo of Testa"
+        with pdfplumber.open(path) as pdf:
+            figures = [e for e in tree_elements(pdf.pages[0].structure_tree) if e["type"] == "Figure"]
+        assert [f.get("alt_text") for f in figures] == ["Photo of Testa"]
