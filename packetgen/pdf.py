@@ -120,13 +120,17 @@ def footer_as_artifact(pdf_bytes: bytes) -> bytes:
                        if isinstance(element, pikepdf.Dictionary) and element.objgen not in reachable}
             if not orphans:
                 continue
-            operations = []
-            for operands, operator in pikepdf.parse_content_stream(page):
-                if (str(operator) == "BDC" and len(operands) == 2 and isinstance(operands[1], pikepdf.Dictionary)
+            operations: list[pikepdf.ContentStreamInstruction | pikepdf.ContentStreamInlineImage] = []
+            for instruction in pikepdf.parse_content_stream(page):
+                operands = instruction.operands
+                if (str(instruction.operator) == "BDC" and len(operands) == 2
+                        and isinstance(operands[1], pikepdf.Dictionary)
                         and int(operands[1].get("/MCID", -1)) in orphans):
-                    operands = [pikepdf.Name.Artifact,
-                                pikepdf.Dictionary(Type=pikepdf.Name.Pagination, Subtype=pikepdf.Name.Footer)]
-                operations.append((operands, operator))
+                    instruction = pikepdf.ContentStreamInstruction(
+                        [pikepdf.Name.Artifact,
+                         pikepdf.Dictionary(Type=pikepdf.Name.Pagination, Subtype=pikepdf.Name.Footer)],
+                        instruction.operator)
+                operations.append(instruction)
             page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(operations))
             for mcid in orphans:
                 mapping[mcid] = None

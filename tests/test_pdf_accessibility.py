@@ -106,7 +106,7 @@ def test_reading_order_follows_the_page(large_print_build: Path, person_id: str,
     with pdfplumber.open(path) as pdf:
         pages = [page_reading(page) for page in pdf.pages]
     extracted = [words(page.extract_text() or "") for page in PdfReader(path).pages]
-    for number, ((text, page_headings, _), plain) in enumerate(zip(pages, extracted), start=1):
+    for number, ((text, page_headings, _), plain) in enumerate(zip(pages, extracted, strict=True), start=1):
         headings += page_headings
         first_words = " ".join(text.split()[:4])
         assert plain.startswith(first_words), f"page {number}: extraction starts {plain[:60]!r}, tags {first_words!r}"
@@ -115,7 +115,8 @@ def test_reading_order_follows_the_page(large_print_build: Path, person_id: str,
     assert [h for h in html_headings if h[1]] == headings
     if "packet" in document:
         whole = " ".join(page[0] for page in pages)
-        order = [whole.index(h) for h in ("Allergies", "Code status", "How I communicate", "Medications", "Who to call")]
+        facts = ("Allergies", "Code status", "How I communicate", "Medications", "Who to call")
+        order = [whole.index(fact) for fact in facts]
         assert order == sorted(order)
 
 
