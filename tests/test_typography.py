@@ -77,3 +77,13 @@ def test_every_glyph_is_in_the_shipped_sans_serif_embedded(large_print_build: Pa
             assert FONT in str(descriptor.FontName)
             assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))  # embedded
             assert int(descriptor.Flags) & 2 == 0  # the Serif flag is off
+
+
+def test_every_pdf_in_the_build_uses_the_shipped_font_at_12pt_or_more(large_print_build: Path) -> None:
+    """Event forms and checklists too: no fine print, no fallback font for a symbol."""
+    pdfs = sorted(large_print_build.rglob("*.pdf"))
+    assert len(pdfs) > len(DEMO_IDS) * len(MIN_SIZE)
+    for path in pdfs:
+        found = glyphs(path)
+        assert min(round(c["size"], 2) for c in found) >= 12, path
+        assert {c["fontname"].split("+")[-1].split("-Bold")[0] for c in found} == {FONT}, path
