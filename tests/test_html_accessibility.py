@@ -3,17 +3,21 @@
 axe-core (carried by axe-playwright-python) runs inside Debian's Chromium, driven by Playwright.
 No browser is downloaded: the Makefile installs the `chromium` package and this module launches
 that binary. Best-practice rules run too, because they are the ones that check heading order,
-landmarks and one main region.
+landmarks and one main region. The site under test is a --large-print build plus every drill page
+and a drill report (from a recorded paper drill), as a coordinator's build/ folder would hold.
 """
 
 from __future__ import annotations
 
+import json
+import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from conftest import REPO
+from conftest import AS_OF, REPO, copy_demo, run_cli
 from playwright.sync_api import Browser, Page, sync_playwright
 from test_demo_packets import DEMO_IDS
 
@@ -35,6 +39,27 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
+@pytest.fixture(scope="module")
+def site(large_print_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every page a build folder can hold: packets, plans, large print, event forms, index, drill
+    pages and a drill report."""
+    out = tmp_path_factory.mktemp("site") / "build"
+    shutil.copytree(large_print_build, out)
+    root = copy_demo(tmp_path_factory.mktemp("drill-project"))
+    result = run_cli("drill", "--all", "--root", str(root), "--out", str(out), "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    html = (out / "drills" / "rosa-m.html").read_text(encoding="utf-8")
+    config = json.loads(re.search(r'id="drill-config">(.*?)</script>', html, re.DOTALL).group(1))
+    rows = ["drill_id,person_id,plan_version,fingerprint,participant_role,drill_date,question_no,field,seconds,correct"]
+    rows += [f"paper-1,rosa-m,{config['plan_version']},{config['fingerprint']},EMT,{AS_OF},{n},{q['field']},"
+             f"{3 + 4 * n},{'no' if n == 2 else 'yes'}" for n, q in enumerate(config["questions"][:5], start=1)]
+    (root / "paper.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    for args in (["drill", "import", str(root / "paper.csv")], ["drill", "report", "--out", str(out)]):
+        result = run_cli(*args, "--root", str(root))
+        assert result.exit_code == 0, result.output
+    return out
+
+
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context()
@@ -51,23 +76,46 @@ def describe(violations: list[dict]) -> str:
     return "; ".join(f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}" for v in violations)
 
 
-def test_every_generated_page_has_zero_axe_violations(large_print_build: Path, page: Page) -> None:
-    """Every .html under the build folder, whatever helper added it: index, packets, plans, drill."""
-    pages = sorted(large_print_build.rglob("*.html"))
-    expected = {"index.html", *(f"{p}/{k.name}.html" for p in DEMO_IDS for k in ALL_DOCUMENTS)}
-    assert expected <= {str(p.relative_to(large_print_build)) for p in pages}
+def test_every_generated_page_has_zero_axe_violations(site: Path, page: Page) -> None:
+    """Every .html in the build folder, whatever feature added it: index, packets, plans, forms, drills."""
+    pages = sorted(site.rglob("*.html"))
+    expected = {"index.html", "drills/report.html", *(f"drills/{p}.html" for p in DEMO_IDS),
+                *(f"{p}/{k.name}.html" for p in DEMO_IDS for k in ALL_DOCUMENTS)}
+    assert expected <= {str(p.relative_to(site)) for p in pages}
     failures = {}
     passed: set[str] = set()
     for path in pages:
         page.goto(path.as_uri())
         results = axe_results(page)
         if results["violations"]:
-            failures[str(path.relative_to(large_print_build))] = describe(results["violations"])
+            failures[str(path.relative_to(site))] = describe(results["violations"])
         passed |= {rule["id"] for rule in results["passes"]}
     assert not failures, failures
     # The rules the issue names were applicable somewhere and passed, so "zero violations" is not vacuous.
     assert {"color-contrast", "target-size", "heading-order", "html-has-lang", "landmark-one-main", "region",
             "document-title", "th-has-data-cells"} <= passed
+
+
+def test_drill_started_by_keyboard_alone_still_has_zero_violations(site: Path, page: Page) -> None:
+    """Mid-drill (packet shown, question asked, answer targets focusable), reached with keys only.
+    The whole keyboard run is driven in test_drill_browser.py."""
+    page.goto((site / "drills" / "rosa-m.html").as_uri())
+    assert page.is_hidden("#packet")
+    page.keyboard.press("Tab")
+    page.keyboard.type("EMT")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert page.is_visible("#packet")
+    assert page.evaluate("document.activeElement.id") == "drill-question"
+    for _ in range(10):  # past the panel's buttons into the packet's answer targets
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.closest('#packet') !== null"):
+            break
+    else:
+        pytest.fail("Tab never reached the packet")
+    results = axe_results(page)
+    assert not results["violations"], describe(results["violations"])
+    assert "color-contrast" in {r["id"] for r in results["passes"]}
 
 
 def test_axe_run_reports_real_violations(page: Page) -> None:
