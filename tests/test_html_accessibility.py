@@ -118,6 +118,13 @@ def test_drill_started_by_keyboard_alone_still_has_zero_violations(site: Path, p
     assert "color-contrast" in {r["id"] for r in results["passes"]}
 
 
+def test_screen_reader_only_captions_take_no_space(site: Path, page: Page) -> None:
+    page.goto((site / "drills" / "report.html").as_uri())
+    boxes = page.eval_on_selector_all(".visually-hidden", """els => els.map(e => {
+        const r = e.getBoundingClientRect(); return [r.width, r.height]; })""")
+    assert boxes and all(w <= 1 and h <= 1 for w, h in boxes)
+
+
 def test_axe_run_reports_real_violations(page: Page) -> None:
     """The harness itself: a page with faint text, no lang and a tiny link must fail."""
     page.set_content('<html><head><title>x</title></head><body><main><h1>Bad</h1>'
