@@ -42,7 +42,7 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture(scope="module")
 def site(large_print_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every page a build folder can hold: packets, plans, large print, event forms, index, drill
-    pages and a drill report."""
+    pages, a drill report and the quality audit."""
     out = tmp_path_factory.mktemp("site") / "build"
     shutil.copytree(large_print_build, out)
     root = copy_demo(tmp_path_factory.mktemp("drill-project"))
@@ -54,7 +54,8 @@ def site(large_print_build: Path, tmp_path_factory: pytest.TempPathFactory) -> P
     rows += [f"paper-1,rosa-m,{config['plan_version']},{config['fingerprint']},EMT,{AS_OF},{n},{q['field']},"
              f"{3 + 4 * n},{'no' if n == 2 else 'yes'}" for n, q in enumerate(config["questions"][:5], start=1)]
     (root / "paper.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
-    for args in (["drill", "import", str(root / "paper.csv")], ["drill", "report", "--out", str(out)]):
+    for args in (["drill", "import", str(root / "paper.csv")], ["drill", "report", "--out", str(out)],
+                 ["audit", "--as-of", AS_OF, "--out", str(out)]):
         result = run_cli(*args, "--root", str(root))
         assert result.exit_code == 0, result.output
     return out
@@ -77,9 +78,9 @@ def describe(violations: list[dict]) -> str:
 
 
 def test_every_generated_page_has_zero_axe_violations(site: Path, page: Page) -> None:
-    """Every .html in the build folder, whatever feature added it: index, packets, plans, forms, drills."""
+    """Every .html in the build folder, whatever feature added it: index, packets, plans, forms, drills, audit."""
     pages = sorted(site.rglob("*.html"))
-    expected = {"index.html", "drills/report.html", *(f"drills/{p}.html" for p in DEMO_IDS),
+    expected = {"index.html", "drills/report.html", "audit/report.html", *(f"drills/{p}.html" for p in DEMO_IDS),
                 *(f"{p}/{k.name}.html" for p in DEMO_IDS for k in ALL_DOCUMENTS)}
     assert expected <= {str(p.relative_to(site)) for p in pages}
     failures = {}

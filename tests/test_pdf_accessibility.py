@@ -142,14 +142,18 @@ def test_reading_order_follows_the_page(large_print_build: Path, person_id: str,
         assert order == sorted(order)
 
 
-def test_drill_pdfs_are_pdf_ua_with_no_untagged_text(tmp_path: Path) -> None:
-    """The paper drill (question sheet, answer key, grid and packet in one file) and the drill report."""
+def test_drill_and_audit_pdfs_are_pdf_ua_with_no_untagged_text(tmp_path: Path) -> None:
+    """The paper drill (question sheet, answer key, grid and packet in one file) and the quality audit."""
     root = copy_demo(tmp_path)
-    result = run_cli("drill", "rosa-m", "--paper", "--seed", "7", "--root", str(root), "--as-of", AS_OF)
-    assert result.exit_code == 0, result.output
+    for args in (["drill", "rosa-m", "--paper", "--seed", "7"], ["audit"]):
+        result = run_cli(*args, "--root", str(root), "--as-of", AS_OF)
+        assert result.exit_code == 0, result.output
     paper = root / "build" / "drills" / "rosa-m-paper.pdf"
     assert_pdf_ua(paper, title="Paper drill: Rosa (rosa-m)")
     assert_all_text_tagged_or_footer(paper, footer=False)
+    audit = root / "build" / "audit" / "report.pdf"
+    assert_pdf_ua(audit)
+    assert_all_text_tagged_or_footer(audit, footer=False)
 
 
 @pytest.mark.parametrize("person_id", DEMO_IDS)
