@@ -11,6 +11,7 @@ from pathlib import Path
 import pdfplumber
 import pikepdf
 import pytest
+from conftest import AS_OF, REPO, run_cli
 from test_demo_packets import DEMO_IDS
 
 from packetgen.documents import ALL_DOCUMENTS
@@ -87,3 +88,12 @@ def test_every_pdf_in_the_build_uses_the_shipped_font_at_12pt_or_more(large_prin
         found = glyphs(path)
         assert min(round(c["size"], 2) for c in found) >= 12, path
         assert {c["fontname"].split("+")[-1].split("-Bold")[0] for c in found} == {FONT}, path
+
+
+def test_stylesheets_parse_without_weasyprint_warnings(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """An ignored declaration (say, a `clip` WeasyPrint cannot read) silently changes print output."""
+    with caplog.at_level("WARNING", logger="weasyprint"):
+        result = run_cli("build", "--root", str(REPO), "--out", str(tmp_path), "--as-of", AS_OF,
+                         "--person", "rosa-m", "--large-print", "--format", "pdf")
+    assert result.exit_code == 0, result.output
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")] == []
