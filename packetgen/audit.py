@@ -510,18 +510,19 @@ def trend_chart(rows: list[MonthRow], fonts_dir: Path, target_hours: float = DEF
     for font in sorted(fonts_dir.glob("*.ttf")):
         font_manager.fontManager.addfont(str(font))
     months = [r.month for r in rows]
-    style: dict[str, Any] = {"font.family": "Atkinson Hyperlegible", "font.size": 11, "svg.fonttype": "none",
+    style: dict[str, Any] = {"font.family": "Atkinson Hyperlegible", "font.size": 12, "svg.fonttype": "none",
              "svg.hashsalt": "packetgen", "axes.spines.top": False, "axes.spines.right": False}
     with plt.rc_context(style):  # type: ignore[arg-type]
-        figure, (left, right) = plt.subplots(1, 2, figsize=(9, 3.2))
+        # 7.5 in wide: the printed page width, so 12 pt text prints at 12 pt.
+        figure, (left, right) = plt.subplots(1, 2, figsize=(7.5, 3.4))
         left.plot(months, [r.completeness * 100 for r in rows], marker="o", color="#1f4e79", linewidth=2)
         left.set_ylim(0, 105)
-        left.set_title("Required fields present (%)")
+        left.set_title("Fields present (%)")
         hours = [(m, r.median_hours) for m, r in zip(months, rows, strict=True) if r.median_hours is not None]
         right.bar([m for m, _ in hours], [h for _, h in hours], color="#7a3b00")
         right.axhline(target_hours, color="#000000", linestyle="--", linewidth=1, label=f"target {target_hours:g} h")
         right.legend(frameon=False)
-        right.set_title("Median hours to notify the case manager")
+        right.set_title("Median hours to notify")
         for axis in (left, right):
             axis.tick_params(axis="x", labelrotation=30)
         figure.tight_layout()

@@ -164,3 +164,12 @@ def test_demo_audit_has_a_finding_in_every_category() -> None:
         evidence = soup.select_one('[data-section="evidence"]').get_text(" ", strip=True)
         assert "took effect" in evidence and "run(s)" in evidence and "expires" in evidence
         shutil.rmtree(Path(tmp) / "audit")
+
+
+def test_audit_pdf_text_including_the_chart_is_at_least_12_pt(history: Path) -> None:
+    import pdfplumber
+
+    _, folder = audit(history)
+    with pdfplumber.open(folder / "report.pdf") as pdf:
+        sizes = [c["size"] for page in pdf.pages for c in page.chars]
+    assert sizes and round(min(sizes), 1) >= 12.0
