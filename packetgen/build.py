@@ -12,7 +12,7 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,15 +20,17 @@ from typing import Any
 from jinja2 import Environment
 
 from . import __version__
+from .cache import CACHE_SCHEMA, BuildCache, Digests, clean_temp_files, combine, data_digest, tree_digest
 from .documents import ALL_DOCUMENTS, BY_NAME, LARGE_PRINT_OF, PERSON_DOCUMENTS, DocumentKind, large_print
 from .errors import Problem, Severity, dotted
 from .event_model import Event
+from .history import describe_changes, last_version, record_revision
 from .load import Document, load_yaml
 from .model import Profile
 from .output import write_atomic, write_text
-from .pdf import STYLESHEET, PdfRenderer
+from .pdf import STYLESHEET, PdfSession
 from .project import Project
-from .render import make_environment, photo_data_uri, render
+from .render import age_on, make_environment, photo_data_uri, render
 from .rules import (
     EventPair,
     Gate,
@@ -46,6 +48,16 @@ from .select import Selection, select, select_event
 from .validate import validate_event, validate_profile
 
 log = logging.getLogger(__name__)
+
+
+def _no_tqdm_monitor() -> None:
+    """tqdm's monitor thread would make later worker pools avoid plain fork (see ``pool_context``)."""
+    from tqdm import tqdm
+
+    tqdm.monitor_interval = 0
+
+
+_no_tqdm_monitor()
 
 FORMATS = ("html", "pdf")
 
@@ -170,7 +182,8 @@ def generated_at() -> dt.datetime:
 
 
 def fingerprint(record: PersonRecord, project: Project) -> str:
-    """Short hash of everything a document is made from, printed in its footer."""
+    """Short hash of a person's profile, templates and styles. Footers now print the job's cache key
+    instead (``job_key``), which also covers events, the build date's decisions and packetgen's code."""
     digest = hashlib.sha256(__version__.encode())
     digest.update(record.source)
     for folder in (project.templates_dir, project.styles_dir):
@@ -191,7 +204,7 @@ class Rendered:
 
 def render_person_document(
     env: Environment, record: PersonRecord, kind: DocumentKind, as_of: dt.date, stamp: dict[str, str],
-    extra: dict[str, Any] | None = None,
+    extra: dict[str, Any] | None = None, *, want_print: bool = True,
 ) -> Rendered:
     """Render one document for one valid person, as screen HTML, print HTML and a manifest."""
     profile = record.profile
@@ -217,7 +230,8 @@ def render_person_document(
     assets = context.get("assets", "../assets")
     stylesheets = [f"{assets}/{name}" for name in (STYLESHEET, *kind.stylesheets)]
     html = render(env, kind.template, {**context, "stylesheets": stylesheets, "print_layout": False})
-    print_html = render(env, kind.template, {**context, "stylesheets": [], "print_layout": True})
+    print_html = (render(env, kind.template, {**context, "stylesheets": [], "print_layout": True})
+                  if want_print else "")
     facts = manifest(record, kind, selection, review, as_of, stamp) | context.get("manifest_extra", {})
     return Rendered(kind, html, print_html, facts)
 
@@ -244,10 +258,17 @@ def manifest(record: PersonRecord, kind: DocumentKind, selection: Selection, rev
 @dataclass
 class BuildResult:
     people: list[PersonRecord]
+    """People loaded and validated in this build (valid or not)."""
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
     incomplete: list[Path] = field(default_factory=list)
     """Documents built with an INCOMPLETE banner (output stems, relative to the build folder)."""
+    rebuilt: list[str] = field(default_factory=list)
+    """Job stems rendered in this build."""
+    skipped: list[str] = field(default_factory=list)
+    """Job stems not rendered because their inputs had not changed."""
+    up_to_date: list[str] = field(default_factory=list)
+    """People not even loaded: nothing they are made from changed since the last build."""
 
     @property
     def problems(self) -> list[Problem]:
@@ -318,43 +339,313 @@ def plan_event_jobs(record: PersonRecord, as_of: dt.date) -> list[Job]:
     return jobs
 
 
-def build(project: Project, *, people: list[str] | None = None, formats: tuple[str, ...] = FORMATS,
-          as_of: dt.date | None = None, large_print: bool = False) -> BuildResult:
-    """Build every valid person's documents and the index. Invalid people keep their old output.
+def output_path(build_dir: Path, stem: Path | str, suffix: str) -> Path:
+    """``stem`` plus a suffix (not ``with_suffix``: a stem may contain dots, e.g. an event date)."""
+    target = build_dir / stem
+    return target.parent / f"{target.name}{suffix}"
 
-    ``large_print`` adds the 18 pt responder packet and crisis plan for readers with low vision."""
+
+def output_suffixes(formats: tuple[str, ...]) -> tuple[str, ...]:
+    return (".manifest.json", *(f".{fmt}" for fmt in FORMATS if fmt in formats))
+
+
+def dated_state(job: Job, as_of: dt.date) -> dict[str, Any]:
+    """What the build date decides for a document: consent decisions, review status, age.
+
+    Part of every job's cache key, so a consent that lapses or a review that falls overdue
+    rebuilds the document even though no file changed. A template that prints something else
+    that depends on the date must add it here."""
+    profile = job.record.profile
+    assert profile is not None
+    selection = select(profile, job.kind.audience, job.kind.sections, as_of)
+    review = review_status(profile.plan, as_of)
+    return {
+        "decisions": [(d.section, d.included, d.reason) for d in selection.decisions],
+        "review": (review.next_review.isoformat(), review.overdue),
+        "age": age_on(profile.identity.date_of_birth, as_of),
+    }
+
+
+def job_key(job: Job, digests: Digests, source: str, as_of: dt.date) -> str:
+    """Hash of everything ``job`` is made from (see ``packetgen/cache.py``)."""
+    return combine(digests.environment(job.kind.template), source, data_digest(job.extra),
+                   data_digest(dated_state(job, as_of)))
+
+
+def view_data(view: dict[str, Any]) -> dict[str, Any]:
+    """A selected view as plain data, for diffing."""
+    return json.loads(json.dumps(view, default=lambda v: v.model_dump(mode="json", exclude_none=True)))
+
+
+def with_changes(job: Job, previous: dict[str, Any] | None, as_of: dt.date) -> Job:
+    """Add "what changed since the last version" to documents that show it.
+
+    Both versions go through the same consent selection for this document's audience before they
+    are compared, so a change in a section this audience may not see is never mentioned."""
+    if not job.kind.shows_changes:
+        return job
+    extra: dict[str, Any] = {"changes": None, "previous": None}
+    if previous is not None:
+        try:
+            old = Profile.model_validate(previous["profile"])
+        except ValueError:
+            old = None  # recorded by an older model: nothing reliable to compare with
+        if old is not None:
+            profile = job.record.profile
+            assert profile is not None
+            kind = job.kind
+            extra = {
+                "changes": describe_changes(view_data(select(old, kind.audience, kind.sections, as_of).view),
+                                            view_data(select(profile, kind.audience, kind.sections, as_of).view)),
+                "previous": {"version": previous["version"], "recorded": previous["recorded"]},
+            }
+    return Job(job.record, job.kind, job.stem, {**job.extra, **extra})
+
+
+_ENVIRONMENTS: dict[Path, Environment] = {}
+
+
+def environment(templates_dir: Path) -> Environment:
+    """One Jinja environment per templates folder for the life of the process, so ``watch`` does
+    not recompile every template on each save. Jinja re-reads a template whose file changed."""
+    if templates_dir not in _ENVIRONMENTS:
+        _ENVIRONMENTS[templates_dir] = make_environment(templates_dir)
+    return _ENVIRONMENTS[templates_dir]
+
+
+PROGRESS_MIN = 6
+"""A progress bar only for builds of more than a handful of documents."""
+
+
+PARALLEL_PEOPLE = 8
+"""From this many people to (re)build, whole people go to worker processes: loading, HTML and PDF
+all run in parallel. Fewer (a save under watch) stay here, with only their PDFs in the pool."""
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What every part of one build shares; plain data, so it can travel to a worker process."""
+
+    project: Project
+    formats: tuple[str, ...]
+    suffixes: tuple[str, ...]
+    as_of: dt.date
+    force: bool
+    stamp_time: str
+    large_print: bool = False
+
+
+def build(project: Project, *, people: list[str] | None = None, formats: tuple[str, ...] = FORMATS,
+          as_of: dt.date | None = None, large_print: bool = False, force: bool = False, progress: bool = False,
+          pdf: PdfSession | None = None, workers: int | None = None) -> BuildResult:
+    """Build the documents whose inputs changed, and the index. Invalid people keep their old output.
+
+    ``large_print`` adds the 18 pt responder packet and crisis plan for readers with low vision;
+    ``force`` rebuilds everything; ``progress`` shows a bar on a terminal; ``pdf`` is a session
+    kept by the caller (watch) so fonts, CSS and worker processes outlive one build; ``workers``
+    caps the worker processes (default: one per core)."""
+    import os
+
     as_of = as_of or dt.date.today()
-    records = load_people(project, people)
-    result = BuildResult(records)
-    for record in records:
-        if not record.ok:
-            log.warning("%s: not built, %d problem(s); last good output kept", record.person_id,
-                        sum(p.severity == "error" for p in record.problems))
-    env = make_environment(project.templates_dir)
-    renderer = PdfRenderer(project.styles_dir) if "pdf" in formats else None
-    when = generated_at()
+    ctx = _Context(project, formats, output_suffixes(formats), as_of, force,
+                   generated_at().strftime("%Y-%m-%d %H:%M UTC"), large_print)
+    clean_temp_files(project.build_dir)
+    cache = BuildCache.load(project.build_dir)
+    env = environment(project.templates_dir)
+    digests = Digests(env, project.templates_dir, project.styles_dir)
+
+    def quick_key(pid: str, source: str | None = None) -> str:
+        """Everything about one person's documents, cheap to compute without parsing the profile."""
+        source = source or tree_digest(project.people_dir / pid)
+        return combine(digests.code, digests.templates, digests.styles, source, as_of.isoformat(),
+                       ",".join(ctx.suffixes), f"large_print={large_print}")
+
+    ids = list(people) if people else project.person_ids()
+    sources = {pid: tree_digest(project.people_dir / pid) for pid in ids}
+    quick = {pid: quick_key(pid, sources[pid]) for pid in ids}
+    rows: dict[str, dict[str, Any]] = {}
+    result = BuildResult([])
+    pending = []
+    for pid in ids:
+        row = None if force else cache.person_fresh(pid, quick[pid], ctx.suffixes)
+        if row is None:
+            pending.append(pid)
+            continue
+        rows[pid] = row
+        result.up_to_date.append(pid)
+        result.skipped += cache.people[pid]["jobs"]
+        result.incomplete += [Path(stem) for stem in row.get("incomplete", [])]
     _copy_assets(project, result)
-    stamps: dict[str, dict[str, str]] = {}
-    for job in plan_jobs(records, as_of, large_print=large_print):
-        stamp = stamps.setdefault(job.record.person_id, {
-            "fingerprint": fingerprint(job.record, project), "generated": when.strftime("%Y-%m-%d %H:%M UTC")})
-        doc = render_person_document(env, job.record, job.kind, as_of, stamp, job.extra)
-        if job.extra.get("gates"):
-            result.incomplete.append(job.stem)
-        target = project.build_dir / job.stem
-        outputs: list[tuple[Path, bytes]] = [
-            (target.with_suffix(".manifest.json"), json.dumps(doc.manifest, indent=2).encode() + b"\n")
-        ]
-        if "html" in formats:
-            outputs.append((target.with_suffix(".html"), doc.html.encode()))
-        if renderer is not None:
-            outputs.append((target.with_suffix(".pdf"),
-                            renderer.render(doc.print_html, job.kind.stylesheets, forms=job.kind.forms)))
-        for path, data in outputs:
-            (result.written if write_atomic(path, data) else result.unchanged).append(path)
-    everyone = records if people is None else load_people(project)
-    _write_index(project, env, everyone, result, as_of, when)
+
+    workers = workers or len(os.sched_getaffinity(0))
+    try:
+        if len(pending) >= PARALLEL_PEOPLE and workers > 1:
+            _build_parallel(ctx, pending, sources, quick, cache, result, digests.styles, workers, progress)
+        else:
+            session = pdf if pdf is not None and pdf.styles_digest == digests.styles else None
+            own_session = session is None and "pdf" in formats
+            if own_session:
+                session = PdfSession(project.styles_dir, digests.styles, workers)
+            try:
+                _build_people(ctx, pending, sources, quick, cache, result, session, progress)
+            finally:
+                if own_session and session is not None:
+                    session.close()
+    finally:
+        cache.save()
+    for record in result.failed:
+        log.info("%s: not built, %d problem(s); last good output kept", record.person_id,
+                 sum(p.severity == "error" for p in record.problems))
+    rows |= {record.person_id: cache.people[record.person_id]["row"] if record.person_id in cache.people
+             else index_row(project, record, as_of) for record in result.people}
+    _write_index(project, env, digests, cache, rows, result, as_of, ctx.stamp_time, quick_key, ctx.suffixes)
+    cache.save()
     return result
+
+
+def _build_people(ctx: _Context, ids: list[str], sources: dict[str, str], quick: dict[str, str], cache: BuildCache,
+                  result: BuildResult, session: PdfSession | None, progress: bool) -> None:
+    """Load, record history, plan, and render what changed for ``ids``; update ``cache`` and ``result``."""
+    project, as_of = ctx.project, ctx.as_of
+    env = environment(project.templates_dir)
+    digests = Digests(env, project.templates_dir, project.styles_dir)
+    records = [load_person(project, pid) for pid in ids]
+    result.people += records
+    previous = {}
+    for record in records:
+        if record.profile is not None:
+            prev, _ = record_revision(project.build_dir, record.person_id,
+                                      record.profile.model_dump(mode="json", exclude_none=True),
+                                      record.profile.plan.version, ctx.stamp_time, sources[record.person_id][:10])
+            previous[record.person_id] = prev.__dict__ if prev else None
+    jobs = [with_changes(job, previous[job.record.person_id], as_of) for job in plan_jobs(records, as_of, large_print=ctx.large_print)]
+    result.incomplete += [job.stem for job in jobs if job.extra.get("gates")]
+    todo = []
+    keys: dict[str, str] = {}
+    for job in jobs:
+        key = keys[job.stem.as_posix()] = job_key(job, digests, sources[job.record.person_id], as_of)
+        stem = job.stem.as_posix()
+        if not ctx.force and cache.job_fresh(stem, key, ctx.suffixes):
+            result.skipped.append(stem)
+        else:
+            todo.append((job, key))
+    try:
+        _render_jobs(project, env, todo, ctx.formats, ctx.suffixes, as_of, ctx.stamp_time, session, cache, result,
+                     progress)
+    finally:
+        for record in records:
+            stems = [job.stem.as_posix() for job in jobs if job.record is record]
+            # Only a person whose every document is now built from these inputs may take the fast
+            # path next time; after a failed render, their documents are checked one by one again.
+            if record.ok and all(cache.jobs.get(stem, {}).get("key") == keys[stem] for stem in stems):
+                row = index_row(project, record, as_of)
+                row["incomplete"] = [job.stem.as_posix() for job in jobs
+                                     if job.record is record and job.extra.get("gates")]
+                cache.record_person(record.person_id, quick[record.person_id], stems, row)
+            else:
+                cache.forget_person(record.person_id)
+
+
+_part_session: PdfSession | None = None
+
+
+def _init_part_worker(styles_dir: Path, styles_digest: str, want_pdf: bool) -> None:
+    """Once per worker process: its own PDF renderer (fonts and CSS set up once), used in-process."""
+    global _part_session
+    _part_session = PdfSession(styles_dir, styles_digest, workers=1) if want_pdf else None
+
+
+def _build_part(ctx: _Context, ids: list[str], sources: dict[str, str], quick: dict[str, str],
+                jobs: dict[str, dict[str, Any]]) -> tuple[BuildResult, dict[str, Any], dict[str, Any]]:
+    """A worker's share: some whole people. Returns what it did and its cache entries."""
+    cache = BuildCache(ctx.project.build_dir, {"schema": CACHE_SCHEMA, "jobs": jobs, "people": {}})
+    result = BuildResult([])
+    _build_people(ctx, ids, sources, quick, cache, result, _part_session, progress=False)
+    return result, cache.jobs, {pid: cache.people.get(pid) for pid in ids}
+
+
+def _build_parallel(ctx: _Context, pending: list[str], sources: dict[str, str], quick: dict[str, str],
+                    cache: BuildCache, result: BuildResult, styles_digest: str, workers: int, progress: bool) -> None:
+    """Spread whole people over worker processes, a few at a time so uneven sizes even out."""
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    from tqdm import tqdm
+
+    from .pdf import pool_context
+
+    size = max(2, -(-len(pending) // (workers * 6)))
+    chunks = [pending[i:i + size] for i in range(0, len(pending), size)]
+    with ProcessPoolExecutor(workers, mp_context=pool_context(), initializer=_init_part_worker,
+                             initargs=(ctx.project.styles_dir, styles_digest, "pdf" in ctx.formats)) as pool:
+        futures = {}
+        for chunk in chunks:
+            mine = set(chunk)
+            jobs = {stem: entry for stem, entry in cache.jobs.items() if stem.split("/", 1)[0] in mine}
+            futures[pool.submit(_build_part, ctx, chunk, {p: sources[p] for p in chunk},
+                                {p: quick[p] for p in chunk}, jobs)] = chunk
+        with tqdm(total=len(pending), unit="person", disable=not progress, leave=False) as bar:
+            for future in as_completed(futures):
+                part, jobs, people = future.result()
+                result.people += part.people
+                result.written += part.written
+                result.unchanged += part.unchanged
+                result.rebuilt += part.rebuilt
+                result.skipped += part.skipped
+                result.incomplete += part.incomplete
+                cache.jobs.update(jobs)
+                for pid, entry in people.items():
+                    if entry is None:
+                        cache.forget_person(pid)
+                    else:
+                        cache.people[pid] = entry
+                bar.update(len(futures[future]))
+
+
+def _render_jobs(project: Project, env: Environment, todo: list[tuple[Job, str]], formats: tuple[str, ...],
+                 suffixes: tuple[str, ...], as_of: dt.date, stamp_time: str, session: PdfSession | None,
+                 cache: BuildCache, result: BuildResult, progress: bool) -> None:
+    """Render HTML here; PDFs here for one or two, else across the session's worker processes."""
+    from concurrent.futures import Future, as_completed
+
+    from tqdm import tqdm
+
+    def wrote(path: Path, changed: bool) -> None:
+        (result.written if changed else result.unchanged).append(path)
+
+    pool = session.pool() if session is not None and session.use_pool(len(todo)) else None
+    futures: dict[Future[bool], tuple[str, str, Path]] = {}
+    with tqdm(total=len(todo), unit="doc", disable=not progress or len(todo) < PROGRESS_MIN, leave=False) as bar:
+        for job, key in todo:
+            stamp = {"fingerprint": key[:10], "generated": stamp_time}
+            doc = render_person_document(env, job.record, job.kind, as_of, stamp, job.extra,
+                                         want_print=session is not None)
+            stem = job.stem.as_posix()
+            outputs = [(".manifest.json", json.dumps(doc.manifest, indent=2).encode() + b"\n")]
+            if "html" in formats:
+                outputs.append((".html", doc.html.encode()))
+            for suffix, data in outputs:
+                path = output_path(project.build_dir, job.stem, suffix)
+                wrote(path, write_atomic(path, data, durable=False))
+            result.rebuilt.append(stem)
+            if session is None:
+                cache.record_job(stem, key, suffixes)
+                bar.update()
+                continue
+            path = output_path(project.build_dir, job.stem, ".pdf")
+            if pool is None:
+                wrote(path, session.render_to(path, doc.print_html, job.kind.stylesheets, job.kind.forms))
+                cache.record_job(stem, key, suffixes)
+                bar.update()
+            else:
+                from .pdf import _render_to
+
+                futures[pool.submit(_render_to, path, doc.print_html, job.kind.stylesheets, job.kind.forms)] = (
+                    stem, key, path)
+        for future in as_completed(futures):
+            stem, key, path = futures[future]
+            wrote(path, future.result())
+            cache.record_job(stem, key, suffixes)
+            bar.update()
 
 
 def _copy_assets(project: Project, result: BuildResult) -> None:
@@ -366,31 +657,54 @@ def _copy_assets(project: Project, result: BuildResult) -> None:
         (result.written if write_atomic(path, source.read_bytes()) else result.unchanged).append(path)
 
 
-def _write_index(project: Project, env: Environment, everyone: list[PersonRecord], result: BuildResult,
-                 as_of: dt.date, when: dt.datetime) -> None:
-    """build/index.html: everyone, their plan version and review dates, OVERDUE and problems."""
-    rows = []
-    for record in everyone:
-        profile = record.profile
-        row: dict[str, Any] = {"id": record.person_id, "ok": record.ok, "problems": record.problems,
-                               "documents": [k for k in ALL_DOCUMENTS
-                                             if (project.build_dir / record.person_id / f"{k.name}.html").exists()]}
-        row["events"] = [
-            {"id": facts.record.event_id, "when": facts.event.occurred_at, "type": facts.event.type,
+def index_row(project: Project, record: PersonRecord, as_of: dt.date) -> dict[str, Any]:
+    """One person's line in build/index.html, as plain data (cached, so a no-op build need not load them)."""
+    row: dict[str, Any] = {
+        "id": record.person_id, "ok": record.ok,
+        "errors": [str(p) for p in record.problems if p.severity == "error"],
+        "documents": [{"name": k.name, "title": k.title} for k in ALL_DOCUMENTS
+                      if (project.build_dir / record.person_id / f"{k.name}.html").exists()],
+    }
+    profile = record.profile
+    if profile is None or not record.ok:
+        row["shown_version"] = last_version(project.build_dir, record.person_id)
+        return row | {"events": []}
+    review = review_status(profile.plan, as_of)
+    return row | {
+        "name": profile.identity.preferred_name,
+        "plan": {"version": profile.plan.version},
+        "review": {"last_reviewed": review.last_reviewed.isoformat(), "next_review": review.next_review.isoformat(),
+                   "overdue": review.overdue},
+        "expiring": [{"id": c.id, "recipient": c.recipient, "expires": c.expires.isoformat()}
+                     for c in expiring_consents(profile, as_of)],
+        "events": [
+            {"id": facts.record.event_id, "when": facts.event.occurred_at.isoformat(), "type": facts.event.type,
              "incomplete": bool(facts.gates), "notification": facts.notification.state,
-             "documents": [BY_NAME[name] for name in event_documents(facts.event)
+             "documents": [{"name": name, "title": BY_NAME[name].title} for name in event_documents(facts.event)
                            if (project.build_dir / record.person_id / "events" / facts.record.event_id
                                / f"{name}.html").exists()]}
             for facts in (derive_events(record, as_of) if record.ok else [])
-        ]
-        if profile is not None:
-            row |= {"name": profile.identity.preferred_name, "plan": profile.plan,
-                    "review": review_status(profile.plan, as_of),
-                    "expiring": expiring_consents(profile, as_of)}
-        rows.append(row)
-    html = render(env, "index.html.j2", {"rows": rows, "as_of": as_of,
-                                         "generated": when.strftime("%Y-%m-%d %H:%M UTC"),
-                                         "stylesheets": [f"assets/{STYLESHEET}"], "print_layout": False})
-    path = project.build_dir / "index.html"
-    (result.written if write_text(path, html) else result.unchanged).append(path)
+        ],
+    }
 
+
+def _write_index(project: Project, env: Environment, digests: Digests, cache: BuildCache,
+                 rows: dict[str, dict[str, Any]], result: BuildResult, as_of: dt.date, stamp_time: str,
+                 quick: Callable[[str], str], suffixes: tuple[str, ...]) -> None:
+    """build/index.html: everyone, their plan version and review dates, OVERDUE and problems."""
+    everyone = []
+    for pid in project.person_ids():
+        if pid not in rows:
+            # Someone this build did not touch: their cached line if still current, else load them.
+            row = cache.person_fresh(pid, quick(pid), suffixes)
+            rows[pid] = row if row is not None else index_row(project, load_person(project, pid), as_of)
+        everyone.append(rows[pid])
+    path = project.build_dir / "index.html"
+    key = combine(digests.code, digests.template("index.html.j2"), as_of.isoformat(), data_digest(everyone))
+    if cache.index == key and path.is_file():
+        result.unchanged.append(path)
+        return
+    html = render(env, "index.html.j2", {"rows": everyone, "as_of": as_of, "generated": stamp_time,
+                                         "stylesheets": [f"assets/{STYLESHEET}"], "print_layout": False})
+    (result.written if write_text(path, html, durable=False) else result.unchanged).append(path)
+    cache.index = key

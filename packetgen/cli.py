@@ -41,31 +41,44 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
 
 
+format_option = click.option("--format", "fmt", type=click.Choice(["html", "pdf", "all"]), default="all",
+                             show_default=True)
+out_option = click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+                          help="Output folder. Default: build/ in the project.")
+jobs_option = click.option("--jobs", "workers", type=click.IntRange(min=1), default=None,
+                           help="PDF worker processes. Default: one per core.")
+
+
 @main.command("build")
 @root_option
 @as_of_option
 @click.option("--person", "people", multiple=True, help="Build only this person (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["html", "pdf", "all"]), default="all", show_default=True)
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Output folder. Default: build/ in the project.")
+@format_option
+@out_option
+@click.option("--force", is_flag=True, help="Rebuild every document, even those whose inputs did not change.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--large-print", is_flag=True,
               help="Also write 18 pt responder packets and crisis plans (<document>-large-print.html|pdf).")
+@jobs_option
 def build_command(root: Path, as_of: dt.datetime | None, people: tuple[str, ...], fmt: str, out: Path | None,
-                  large_print: bool) -> None:
-    """Build every person's packets as HTML and PDF, plus build/index.html."""
+                  force: bool, quiet: bool, large_print: bool, workers: int | None) -> None:
+    """Build every person's packets as HTML and PDF, plus build/index.html.
+
+    Documents whose inputs did not change since the last build are skipped (see --force)."""
     project = open_project(root, out)
     for person_id in people:
         if not project.profile_path(person_id).is_file():
             raise click.UsageError(f"no profile at {project.display(project.profile_path(person_id))}")
     formats = FORMATS if fmt == "all" else (fmt,)
     started = time.perf_counter()
-    result = build(project, people=list(people) or None, formats=formats, as_of=_as_of(as_of),
-                   large_print=large_print)
+    result = build(project, people=list(people) or None, formats=formats, as_of=_as_of(as_of), force=force,
+                   progress=not quiet and sys.stderr.isatty(), workers=workers, large_print=large_print)
     for problem in result.problems:
         click.echo(str(problem), err=True)
     seconds = time.perf_counter() - started
-    built = len(result.people) - len(result.failed)
-    click.echo(f"built {built} of {len(result.people)} people into {project.display(project.build_dir)}/: "
+    total = len(result.people) + len(result.up_to_date)
+    click.echo(f"built {total - len(result.failed)} of {total} people into {project.display(project.build_dir)}/: "
+               f"{len(result.rebuilt)} documents rebuilt, {len(result.skipped)} up to date; "
                f"{len(result.written)} files written, {len(result.unchanged)} unchanged, {seconds:.1f} s")
     if result.incomplete:
         click.echo(f"{len(result.incomplete)} document(s) marked INCOMPLETE (see `packetgen check` for what is "
@@ -74,6 +87,50 @@ def build_command(root: Path, as_of: dt.datetime | None, people: tuple[str, ...]
         names = ", ".join(r.person_id for r in result.failed)
         click.echo(f"not built (errors above; last good output kept): {names}", err=True)
         sys.exit(1)
+
+
+@main.command("watch")
+@root_option
+@as_of_option
+@format_option
+@out_option
+@click.option("--poll", is_flag=True, help="Poll for changes instead of OS events (network or container mounts).")
+@click.option("--serve", is_flag=True, help="Also serve the build folder on localhost; pages reload when rebuilt.")
+@click.option("--port", type=int, default=8000, show_default=True, help="Port for --serve.")
+@click.option("--debounce", type=float, default=0.05, show_default=True,
+              help="Seconds without file events before rebuilding (one save is often several events).")
+@jobs_option
+def watch_command(root: Path, as_of: dt.datetime | None, fmt: str, out: Path | None, poll: bool, serve: bool,
+                  port: int, debounce: float, workers: int | None) -> None:
+    """Build, then rebuild what changes whenever a file under people/, templates/ or styles/ is saved."""
+    import threading
+
+    from .watch import Watcher
+
+    project = open_project(root, out)
+    formats = FORMATS if fmt == "all" else (fmt,)
+    watcher = Watcher(project, report=click.echo, formats=formats, as_of=as_of.date() if as_of else None,
+                      poll=poll, quiet=debounce, workers=workers)
+    watcher.warm_up()
+    watcher.build_all()
+    watcher.start()
+    folders = ", ".join(f"{project.display(f)}/" for f in watcher.folders())
+    click.echo(f"watching {folders}{' (polling)' if poll else ''}; Ctrl-C to stop")
+    server = None
+    if serve:
+        from .serve import start_server
+
+        server = start_server(project.build_dir, port)
+        click.echo(f"serving {project.display(project.build_dir)}/ at http://127.0.0.1:{port}/")
+    stop = threading.Event()
+    try:
+        watcher.run(stop)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if server is not None:
+            server.shutdown()
+        watcher.stop()
 
 
 @main.command("check")

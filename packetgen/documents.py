@@ -29,6 +29,8 @@ class DocumentKind:
     """Emit fillable PDF form fields for the document's <input> and <textarea> elements."""
     stylesheets: tuple[str, ...] = ()
     """Extra stylesheets (in styles/) layered on packet.css, for both the HTML and the PDF."""
+    shows_changes: bool = False
+    """Lists "what changed since the last version" (staff read it before a shift)."""
 
 
 PERSON_DOCUMENTS: tuple[DocumentKind, ...] = (
@@ -45,7 +47,7 @@ PERSON_DOCUMENTS: tuple[DocumentKind, ...] = (
     DocumentKind(
         "crisis-plan", "Crisis plan", "crisis_plan.html.j2", "care-team",
         ("crisis_plan", "communication", "baseline", "risks", "contacts", "health_history", "behavioral_health"),
-        critical=("crisis_plan",),
+        critical=("crisis_plan",), shows_changes=True,
     ),
     # Blank, fillable: the supervisor completes it at the door before the partner leaves.
     DocumentKind(

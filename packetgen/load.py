@@ -17,6 +17,10 @@ from .errors import Problem
 
 Lines = dict[tuple[str | int, ...], int]
 
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's safe loader when PyYAML was built with it: about 7x faster, which is what keeps a
+1000-person build within seconds. Same safe-load semantics and marks as the pure-Python one."""
+
 
 @dataclass
 class Document:
@@ -66,7 +70,7 @@ def load_yaml(path: Path, display: Path | None = None) -> Document:
     except UnicodeDecodeError as exc:
         problem = Problem(shown, None, "", f"not UTF-8 text ({exc.reason}): save the file as UTF-8")
         return Document(shown, None, {}, source, [problem])
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:

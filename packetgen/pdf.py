@@ -140,3 +140,93 @@ def footer_as_artifact(pdf_bytes: bytes) -> bytes:
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True)
         return out.getvalue()
+
+
+# --- rendering many documents -----------------------------------------------------------------
+
+_worker: PdfRenderer | None = None
+
+
+def _init_worker(styles_dir: Path) -> None:
+    """Runs once in each pool process: fonts and CSS are set up once per worker, not per PDF."""
+    global _worker
+    _worker = PdfRenderer(styles_dir)
+
+
+def _ready() -> bool:
+    return _worker is not None
+
+
+def _render_to(path: Path, html: str, stylesheets: tuple[str, ...] = (), forms: bool = False) -> bool:
+    """Render in a worker and write the file there, so only a path and a flag cross processes."""
+    from .output import write_atomic
+
+    assert _worker is not None
+    return write_atomic(path, _worker.render(html, stylesheets, forms))
+
+
+def pool_context():  # type: ignore[no-untyped-def]
+    """fork is cheapest, but forking a process that runs other threads (watch's observer) can copy a
+    held lock into the child; then forkserver starts workers from a clean process instead."""
+    import multiprocessing
+    import threading
+
+    if threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["packetgen.build"])
+    return context
+
+
+class PdfSession:
+    """Renders PDFs in this process (one or two documents) or in a process pool (more).
+
+    ``watch`` keeps one session for its whole life, so a rebuild after a save pays neither the
+    font set-up nor the pool start-up again. A styles change makes a new session
+    (``styles_digest`` tells).
+    """
+
+    POOL_THRESHOLD = 3
+    """From this many PDFs up, a pool pays for itself."""
+
+    def __init__(self, styles_dir: Path, styles_digest: str = "", workers: int | None = None) -> None:
+        import os
+
+        self.styles_dir = styles_dir
+        self.styles_digest = styles_digest
+        self.workers = workers or len(os.sched_getaffinity(0))
+        self._local: PdfRenderer | None = None
+        self._pool = None
+
+    @property
+    def local(self) -> PdfRenderer:
+        if self._local is None:
+            self._local = PdfRenderer(self.styles_dir)
+        return self._local
+
+    def pool(self):  # type: ignore[no-untyped-def]
+        from concurrent.futures import ProcessPoolExecutor
+
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=pool_context(),
+                                             initializer=_init_worker, initargs=(self.styles_dir,))
+        return self._pool
+
+    def warm(self) -> None:
+        """Start every worker (and its renderer) now rather than on the first real document."""
+        pool = self.pool()
+        for future in [pool.submit(_ready) for _ in range(self.workers)]:
+            future.result()
+
+    def use_pool(self, count: int) -> bool:
+        return self.workers > 1 and count >= self.POOL_THRESHOLD
+
+    def render_to(self, path: Path, html: str, stylesheets: tuple[str, ...] = (), forms: bool = False) -> bool:
+        from .output import write_atomic
+
+        return write_atomic(path, self.local.render(html, stylesheets, forms))
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import mimetypes
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -23,23 +24,33 @@ from .event_model import EVENT_TYPE_LABELS
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable("image")
 
 
+@lru_cache(maxsize=8192)
 def markdown(text: str | None) -> Markup:
-    """Render profile free text. Raw HTML is shown as text; images are not loaded."""
+    """Render profile free text. Raw HTML is shown as text; images are not loaded.
+
+    Memoized: the same text appears in several documents of a person and in both the screen and
+    the print HTML, and markdown-it is most of the time of an HTML-only build."""
     return Markup(_markdown.render(text or ""))
 
 
+@lru_cache(maxsize=8192)
 def markdown_inline(text: str | None) -> Markup:
     """Like ``markdown`` but without the wrapping paragraph, for table cells and list items."""
     return Markup(_markdown.renderInline(text or ""))
 
 
-def long_date(day: dt.date | None) -> str:
-    """'3 Mar 2026': unambiguous for US and non-US readers alike."""
+def long_date(day: dt.date | str | None) -> str:
+    """'3 Mar 2026': unambiguous for US and non-US readers alike. Accepts ISO text (cached data)."""
+    if isinstance(day, str):
+        day = dt.date.fromisoformat(day)
     return f"{day.day} {day:%b %Y}" if day else "not set"
 
 
-def long_time(moment: dt.datetime | None) -> str:
-    """'2 Nov 2026, 19:40': the 24-hour clock, so no am/pm slip on a notification time."""
+def long_time(moment: dt.datetime | str | None) -> str:
+    """'2 Nov 2026, 19:40': the 24-hour clock, so no am/pm slip on a notification time.
+    Accepts ISO text (cached index rows)."""
+    if isinstance(moment, str):
+        moment = dt.datetime.fromisoformat(moment)
     return f"{moment.day} {moment:%b %Y, %H:%M}" if moment else "not recorded"
 
 

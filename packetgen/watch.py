@@ -1,0 +1,250 @@
+"""Watch mode: rebuild what a save changed, within a second, and never die on a bad file.
+
+Modelled on MkDocs' livereload and on what its users complained about:
+
+- the file-event callback only records paths (``ChangeQueue.add``); the loop rebuilds once events
+  have stopped for ``quiet`` seconds (default 0.05: one editor save, rename dance included, arrives
+  within a few milliseconds, and every extra millisecond is added to the save-to-PDF time), so an
+  editor's burst of writes gives one rebuild; when the last event is a source file being closed
+  after writing (inotify reports it), the save is complete and the rebuild starts at once;
+- editors that save by writing a new file and renaming it (vim) report a move: both the source
+  and the destination path count, and swap or backup files (``.swp``, ``~``, ``4913``) are ignored;
+- ``poll=True`` uses watchdog's PollingObserver, for network and container mounts where inotify
+  sees nothing;
+- only people/, templates/ and styles/ are watched, and paths under the build folder are ignored,
+  so writing output never triggers another rebuild;
+- a rebuild that raises is reported and the loop carries on; an invalid profile keeps its last
+  good output (the build never writes for a person with errors).
+
+A profile or event change rebuilds only that person; a template or style change runs a full
+build in which the per-job cache keys (``packetgen/cache.py``) rebuild exactly the documents that
+use the changed file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
+from watchdog.observers.polling import PollingObserver
+
+from .build import FORMATS, BuildResult, build
+from .cache import is_source_file, tree_digest
+from .history import last_version
+from .pdf import PdfSession
+from .project import Project
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], float]
+
+
+class ChangeQueue:
+    """Paths changed since the last rebuild, and whether the burst of events is over.
+
+    Thread-safe: the observer thread adds, the watch loop takes. ``clock`` is injectable so the
+    debounce can be tested without sleeping."""
+
+    def __init__(self, quiet: float = 0.05, max_wait: float = 2.0, clock: Clock = time.monotonic) -> None:
+        self.quiet = quiet
+        self.max_wait = max_wait
+        """Rebuild anyway after this long, so a file written continuously still gets built."""
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._paths: set[Path] = set()
+        self._first = 0.0
+        self._last = 0.0
+        self._finished = False
+
+    def add(self, path: Path, finished: bool = False) -> None:
+        """Record a changed path. ``finished``: the event says a writer closed the file (inotify's
+        close-after-write), so the save is complete and there is no need to wait for quiet."""
+        now = self.clock()
+        with self._lock:
+            if not self._paths:
+                self._first = now
+            self._paths.add(path)
+            self._last = now
+            self._finished = finished
+
+    def ready(self) -> bool:
+        now = self.clock()
+        with self._lock:
+            return bool(self._paths) and (self._finished or now - self._last >= self.quiet
+                                          or now - self._first >= self.max_wait)
+
+    def take(self) -> set[Path]:
+        with self._lock:
+            paths, self._paths = self._paths, set()
+            return paths
+
+
+class _Recorder(FileSystemEventHandler):
+    """Records changed paths, nothing else: the rebuild happens in the watch loop."""
+
+    def __init__(self, queue: ChangeQueue) -> None:
+        self.queue = queue
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in ("opened", "closed_no_write"):
+            return  # reading a file changes nothing
+        if event.is_directory and event.event_type == "modified":
+            return  # a folder's own timestamp: the files inside report their own changes
+        for raw in (event.src_path, getattr(event, "dest_path", "")):
+            if raw:
+                path = Path(raw.decode() if isinstance(raw, bytes) else raw)
+                # A source file closed after writing is a finished save: rebuild at once. Anything
+                # else (a rename half-way through vim's dance, a swap file) waits for quiet.
+                self.queue.add(path, finished=event.event_type == "closed" and is_source_file(path))
+
+
+class Affected:
+    """What a set of changed paths means for the build."""
+
+    def __init__(self) -> None:
+        self.people: set[str] = set()
+        self.shared: set[str] = set()
+        """Changed template or style files (relative names): everything is checked."""
+
+    def __bool__(self) -> bool:
+        return bool(self.people or self.shared)
+
+
+def classify(project: Project, paths: set[Path]) -> Affected:
+    """Map changed paths to the people or shared inputs they belong to; ignore everything else."""
+    affected = Affected()
+    build_dir = project.build_dir.resolve()
+    people_dir = project.people_dir.resolve()
+    shared = [project.templates_dir.resolve(), project.styles_dir.resolve()]
+    for path in paths:
+        path = path.resolve()
+        if path.is_relative_to(build_dir) or not is_source_file(path):
+            continue
+        if path.is_relative_to(people_dir) and path != people_dir:
+            affected.people.add(path.relative_to(people_dir).parts[0])
+            continue
+        for folder in shared:
+            if path.is_relative_to(folder):
+                affected.shared.add(f"{folder.name}/{path.relative_to(folder).as_posix()}")
+    return affected
+
+
+class Watcher:
+    """Owns the observer, the change queue and a PDF session that outlives single rebuilds."""
+
+    def __init__(self, project: Project, *, report: Callable[[str], None], formats: tuple[str, ...] = FORMATS,
+                 as_of: dt.date | None = None, poll: bool = False, quiet: float = 0.05,
+                 workers: int | None = None, on_rebuilt: Callable[[BuildResult], None] | None = None) -> None:
+        self.project = project
+        self.report = report
+        self.formats = formats
+        self.as_of = as_of
+        self.queue = ChangeQueue(quiet)
+        self.poll = poll
+        self.workers = workers
+        self.on_rebuilt = on_rebuilt
+        self.observer: BaseObserver | None = None
+        self.session: PdfSession | None = None
+        self.rebuilds = 0
+
+    def folders(self) -> list[Path]:
+        return [self.project.people_dir, self.project.templates_dir, self.project.styles_dir]
+
+    def start(self) -> None:
+        """Start observing (people/ is created if missing, so a first profile is seen)."""
+        self.project.people_dir.mkdir(parents=True, exist_ok=True)
+        observer: BaseObserver = PollingObserver(timeout=0.5) if self.poll else Observer()
+        handler = _Recorder(self.queue)
+        for folder in self.folders():
+            observer.schedule(handler, str(folder), recursive=True)
+        observer.start()
+        self.observer = observer
+
+    def stop(self) -> None:
+        if self.observer is not None:
+            self.observer.stop()
+            self.observer.join(timeout=5)
+            self.observer = None
+        if self.session is not None:
+            self.session.close()
+            self.session = None
+
+    def pdf_session(self) -> PdfSession | None:
+        """The long-lived PDF session, replaced when the styles change (it holds parsed CSS)."""
+        if "pdf" not in self.formats:
+            return None
+        digest = tree_digest(self.project.styles_dir)
+        if self.session is None or self.session.styles_digest != digest:
+            if self.session is not None:
+                self.session.close()
+            self.session = PdfSession(self.project.styles_dir, digest, self.workers)
+        return self.session
+
+    def warm_up(self) -> None:
+        """Start the PDF workers now, so the first save does not pay for it."""
+        session = self.pdf_session()
+        if session is not None and session.workers > 1:
+            session.warm()
+
+    def build_all(self) -> BuildResult:
+        return self._build(None, "everyone")
+
+    def step(self) -> bool:
+        """Rebuild if a burst of changes has ended. Returns True if it rebuilt."""
+        if not self.queue.ready():
+            return False
+        affected = classify(self.project, self.queue.take())
+        if not affected:
+            return False
+        if affected.shared:
+            self._build(None, ", ".join(sorted(affected.shared)))
+        else:
+            existing = sorted(p for p in affected.people if self.project.profile_path(p).is_file())
+            gone = affected.people - set(existing)
+            # A removed person: a full (mostly cached) build takes them off the index.
+            self._build(existing if existing and not gone else None, ", ".join(sorted(affected.people)))
+        return True
+
+    def run(self, stop: threading.Event, step_seconds: float = 0.01) -> None:
+        """The watch loop: wait for a quiet moment after changes, rebuild, repeat until ``stop``."""
+        while not stop.wait(step_seconds):
+            self.step()
+
+    def _build(self, people: list[str] | None, what: str) -> BuildResult:
+        started = time.perf_counter()
+        try:
+            result = build(self.project, people=people, formats=self.formats, as_of=self.as_of,
+                           pdf=self.pdf_session(), workers=self.workers)
+        except Exception as exc:  # a rebuild must never kill the watcher
+            log.debug("rebuild failed", exc_info=True)
+            self.report(f"{_now()} rebuild after {what} failed: {type(exc).__name__}: {exc} "
+                        "(last good output kept; still watching)")
+            return BuildResult([])
+        seconds = time.perf_counter() - started
+        self.rebuilds += 1
+        for record in result.failed:
+            shown = last_version(self.project.build_dir, record.person_id)
+            kept = f"showing version {shown}" if shown is not None else "no good output yet"
+            self.report(f"{_now()} {record.person_id}: source has errors, {kept}:")
+            for problem in record.problems:
+                if problem.severity == "error":
+                    self.report(f"    {problem}")
+        if result.failed and not result.rebuilt:
+            self.report(f"{_now()} {what}: nothing rebuilt, last good output kept ({seconds:.2f} s)")
+        else:
+            self.report(f"{_now()} rebuilt {what}: {len(result.rebuilt)} documents "
+                        f"({len(result.skipped)} up to date) in {seconds:.2f} s")
+        if self.on_rebuilt is not None:
+            self.on_rebuilt(result)
+        return result
+
+
+def _now() -> str:
+    return dt.datetime.now().strftime("%H:%M:%S")
