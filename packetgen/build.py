@@ -518,7 +518,8 @@ def _build_people(ctx: _Context, ids: list[str], sources: dict[str, str], quick:
                                       record.profile.model_dump(mode="json", exclude_none=True),
                                       record.profile.plan.version, ctx.stamp_time, sources[record.person_id][:10])
             previous[record.person_id] = prev.__dict__ if prev else None
-    jobs = [with_changes(job, previous[job.record.person_id], as_of) for job in plan_jobs(records, as_of, large_print=ctx.large_print)]
+    jobs = [with_changes(job, previous[job.record.person_id], as_of)
+            for job in plan_jobs(records, as_of, large_print=ctx.large_print)]
     result.incomplete += [job.stem for job in jobs if job.extra.get("gates")]
     todo = []
     keys: dict[str, str] = {}
