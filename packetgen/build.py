@@ -8,7 +8,6 @@ stays in ``build/`` untouched.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import logging
 import os
@@ -19,7 +18,6 @@ from typing import Any
 
 from jinja2 import Environment
 
-from . import __version__
 from .cache import CACHE_SCHEMA, BuildCache, Digests, clean_temp_files, combine, data_digest, tree_digest
 from .documents import ALL_DOCUMENTS, BY_NAME, LARGE_PRINT_OF, PERSON_DOCUMENTS, DocumentKind, large_print
 from .errors import Problem, Severity, dotted
@@ -179,19 +177,6 @@ def generated_at() -> dt.datetime:
     if epoch:
         return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
-
-
-def fingerprint(record: PersonRecord, project: Project) -> str:
-    """Short hash of a person's profile, templates and styles. Footers now print the job's cache key
-    instead (``job_key``), which also covers events, the build date's decisions and packetgen's code."""
-    digest = hashlib.sha256(__version__.encode())
-    digest.update(record.source)
-    for folder in (project.templates_dir, project.styles_dir):
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                digest.update(path.name.encode())
-                digest.update(path.read_bytes())
-    return digest.hexdigest()[:10]
 
 
 @dataclass
@@ -370,6 +355,14 @@ def job_key(job: Job, digests: Digests, source: str, as_of: dt.date) -> str:
     """Hash of everything ``job`` is made from (see ``packetgen/cache.py``)."""
     return combine(digests.environment(job.kind.template), source, data_digest(job.extra),
                    data_digest(dated_state(job, as_of)))
+
+
+def document_fingerprint(project: Project, record: PersonRecord, kind: DocumentKind, as_of: dt.date) -> str:
+    """The source fingerprint a build prints in this document's footer (the first 10 characters of
+    its cache key), so a drill or a supervisor can match a paper copy to its inputs."""
+    digests = Digests(environment(project.templates_dir), project.templates_dir, project.styles_dir)
+    job = Job(record, kind, Path(record.person_id) / kind.name)
+    return job_key(job, digests, tree_digest(project.people_dir / record.person_id), as_of)[:10]
 
 
 def view_data(view: dict[str, Any]) -> dict[str, Any]:

@@ -31,6 +31,7 @@ from pydantic import BaseModel
 
 from . import __version__
 from .output import write_text
+from .project import DRILL_LOG
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +43,12 @@ _EDITOR_LITTER = ("~", ".swp", ".swx", ".swo", ".tmp", ".part")
 
 
 def is_source_file(path: Path) -> bool:
-    """Editor backups, swap files and vim's '4913' probe are not inputs (and must not trigger rebuilds)."""
+    """Editor backups, swap files and vim's '4913' probe are not inputs (and must not trigger rebuilds).
+
+    Nor is the drill log: importing drill results must not change the packet's fingerprint, or
+    every import would look like a new packet version in the drill report."""
     name = path.name
-    return not (name.startswith(".") or name.endswith(_EDITOR_LITTER) or name == "4913")
+    return not (name.startswith(".") or name.endswith(_EDITOR_LITTER) or name in ("4913", DRILL_LOG))
 
 
 def tree_digest(folder: Path) -> str:

@@ -31,14 +31,14 @@ from jinja2 import Environment
 from markupsafe import Markup
 from pydantic import Field, ValidationError, model_validator
 
-from .build import PersonRecord, fingerprint, generated_at, render_person_document
+from .build import PersonRecord, document_fingerprint, generated_at, render_person_document
 from .documents import BY_NAME, DocumentKind
 from .errors import Problem
 from .load import Document, load_yaml
 from .model import Strict
 from .output import write_atomic, write_text
 from .pdf import STYLESHEET, PdfRenderer
-from .project import PERSON_ID, Project
+from .project import DRILL_LOG, PERSON_ID, Project
 from .render import render
 from .select import select
 from .validate import pydantic_problems
@@ -50,7 +50,7 @@ DRILL_KIND: DocumentKind = BY_NAME["responder-packet"]
 assert DRILL_KIND.audience == "emergency-responders"
 
 RESULTS_FORMAT = "packetgen-drill-results"
-LOG_NAME = "drills.jsonl"
+LOG_NAME = DRILL_LOG
 DEFAULT_TARGET_SECONDS = 10.0
 FLAG_TEXT = "hard to find: consider moving up"
 SCRIPT = Path(__file__).with_name("drill.js")
@@ -146,7 +146,7 @@ def drill_packet(env: Environment, project: Project, record: PersonRecord, as_of
     """Render the person's responder packet through the normal pipeline and pick the questions."""
     profile = record.profile
     assert profile is not None, "drills are only built for valid profiles"
-    stamp = {"fingerprint": fingerprint(record, project),
+    stamp = {"fingerprint": document_fingerprint(project, record, DRILL_KIND, as_of),
              "generated": generated_at().strftime("%Y-%m-%d %H:%M UTC")}
     rendered = render_person_document(env, record, DRILL_KIND, as_of, stamp)
     view = select(profile, DRILL_KIND.audience, DRILL_KIND.sections, as_of).view

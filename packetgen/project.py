@@ -14,6 +14,9 @@ EVENT_ID = PERSON_ID
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
+DRILL_LOG = "drills.jsonl"
+"""Each person's drill results, beside the profile. An output of drills, not an input of documents."""
+
 
 @dataclass(frozen=True)
 class Project:

@@ -385,3 +385,24 @@ def test_demo_drill_logs_are_valid_and_hold_roles_not_names() -> None:
     names = {"Rosa", "Marquez", "Jay", "Tate", "Dana", "Kowalski"}
     for log in (REPO / "people").glob("*/drills.jsonl"):
         assert not names & set(log.read_text().replace('"', " ").split())
+
+
+def test_drill_fingerprint_matches_the_built_packet_and_survives_an_import(tmp_path: Path) -> None:
+    """Drill results are tied to the packet version printed in the footer; logging a drill must
+    not make the same packet look like a new version."""
+    import json
+
+    from conftest import copy_demo
+
+    root = copy_demo(tmp_path)
+    assert run_cli("build", "--root", str(root), "--as-of", AS_OF, "--person", "jay-t").exit_code == 0
+    manifest = json.loads((root / "build" / "jay-t" / "responder-packet.manifest.json").read_text())
+    assert run_cli("drill", "jay-t", "--root", str(root), "--as-of", AS_OF).exit_code == 0
+    page = (root / "build" / "drills" / "jay-t.html").read_text()
+    assert f'"fingerprint": "{manifest["fingerprint"]}"' in page or f'"fingerprint":"{manifest["fingerprint"]}"' in page
+    csv = tmp_path / "paper.csv"
+    csv.write_text("drill_id,person_id,plan_version,fingerprint,participant_role,drill_date,question_no,field,"
+                   f"seconds,correct\njay-x,jay-t,5,{manifest['fingerprint']},EMT,2026-11-20,1,allergies,3,yes\n")
+    assert run_cli("drill", "import", str(csv), "--root", str(root)).exit_code == 0
+    rebuilt = run_cli("build", "--root", str(root), "--as-of", AS_OF, "--person", "jay-t")
+    assert rebuilt.exit_code == 0 and "0 documents rebuilt" in rebuilt.output
