@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import threading
@@ -9,6 +10,7 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import AS_OF_DATE, copy_demo, html_soup, pdf_text
@@ -108,12 +110,12 @@ class Running:
         return self.watcher.rebuilds > count
 
 
-@pytest.fixture
-def watching(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Running]:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
-    copy_demo(tmp_path)
+@contextlib.contextmanager
+def run_watcher(root: Path, **options: Any) -> Iterator[Running]:
+    """Copy the demo into ``root``, build, and run a real watcher in a thread until the block ends."""
+    copy_demo(root)
     lines: list[str] = []
-    watcher = Watcher(open_project(tmp_path), report=lines.append, as_of=AS_OF_DATE, quiet=0.2)
+    watcher = Watcher(open_project(root), report=lines.append, **options)
     watcher.build_all()
     watcher.start()
     stop = threading.Event()
@@ -125,6 +127,13 @@ def watching(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Runnin
         stop.set()
         thread.join(timeout=10)
         watcher.stop()
+
+
+@pytest.fixture
+def watching(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Running]:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
+    with run_watcher(tmp_path, as_of=AS_OF_DATE, quiet=0.2) as running:
+        yield running
 
 
 def bump(monkeypatch: pytest.MonkeyPatch, minutes: int) -> None:
@@ -217,23 +226,10 @@ def test_serve_injects_reload_script_and_never_serves_dot_files(watching: Runnin
 def test_polling_observer_sees_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """--poll, for network and container mounts where inotify reports nothing (HTML only: quick)."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
-    copy_demo(tmp_path)
-    lines: list[str] = []
-    watcher = Watcher(open_project(tmp_path), report=lines.append, formats=("html",), as_of=dt.date(2026, 11, 23),
-                      poll=True)
-    watcher.build_all()
-    watcher.start()
-    stop = threading.Event()
-    thread = threading.Thread(target=watcher.run, args=(stop,), daemon=True)
-    thread.start()
-    try:
+    with run_watcher(tmp_path, formats=("html",), as_of=dt.date(2026, 11, 23), poll=True) as running:
         profile = tmp_path / "people" / "dana-k" / "profile.yaml"
         profile.write_text(profile.read_text().replace("version: ", "version: 1", 1))
-        wait_for(lambda: any("rebuilt dana-k" in line for line in lines), timeout=20)
-    finally:
-        stop.set()
-        thread.join(timeout=10)
-        watcher.stop()
+        wait_for(lambda: any("rebuilt dana-k" in line for line in running.lines), timeout=20)
 
 
 def test_a_failing_rebuild_is_reported_and_the_watcher_carries_on(tmp_path: Path) -> None:
