@@ -136,17 +136,21 @@ def watch_command(root: Path, as_of: dt.datetime | None, fmt: str, out: Path | N
 @main.command("check")
 @root_option
 @as_of_option
+@click.option("--person", "people", multiple=True, help="Check only this person (repeatable).")
 @click.option("--allow-incomplete", is_flag=True,
               help="Report open gates (INCOMPLETE coordination documents) as warnings instead of errors.")
-def check_command(root: Path, as_of: dt.datetime | None, allow_incomplete: bool) -> None:
+def check_command(root: Path, as_of: dt.datetime | None, people: tuple[str, ...], allow_incomplete: bool) -> None:
     """Validate every profile and event and print all problems at once (exit 1 on any error).
 
     An open gate (a "cannot proceed without" item missing from an event) is an error, so a
     coordination document cannot quietly pass as complete; --allow-incomplete makes it a warning.
     """
     project = open_project(root)
+    for person_id in people:
+        if not project.profile_path(person_id).is_file():
+            raise click.UsageError(f"no profile at {project.display(project.profile_path(person_id))}")
     day = _as_of(as_of)
-    records = load_people(project)
+    records = load_people(project, list(people) or None)
     problems = [p for r in records for p in r.problems]
     problems += [w for record in records for w in dated_warnings(record, day)]
     gates_by = {r.person_id: gate_problems(r, day, "warning" if allow_incomplete else "error") for r in records if r.ok}
@@ -175,8 +179,11 @@ def check_command(root: Path, as_of: dt.datetime | None, allow_incomplete: bool)
 @as_of_option
 @click.option("--person", "people", multiple=True, help="Only this person (repeatable).")
 def status_command(root: Path, as_of: dt.datetime | None, people: tuple[str, ...]) -> None:
-    """The supervisor's morning list: per person, notifications overdue and due, open gates, next reviews."""
-    from .status import format_status, person_status
+    """The supervisor's morning list: per person, notifications overdue and due, open gates, next reviews.
+
+    Exit status: 0 nothing overdue; 1 a notification or a plan review is overdue; 3 nothing overdue
+    but someone's records have errors, so their status is unknown; 2 a usage error."""
+    from .status import exit_code, format_status, person_status
 
     project = open_project(root)
     for person_id in people:
@@ -187,8 +194,10 @@ def status_command(root: Path, as_of: dt.datetime | None, people: tuple[str, ...
     if not records:
         click.echo(f"no profiles found under {project.display(project.people_dir)}/")
         sys.exit(1)
-    for line in format_status([person_status(r, day) for r in records], day):
+    statuses = [person_status(r, day) for r in records]
+    for line in format_status(statuses, day):
         click.echo(line)
+    sys.exit(exit_code(statuses))
 
 
 @main.command("new")

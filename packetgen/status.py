@@ -19,6 +19,7 @@ from .rules import Gate, review_status
 class ReviewItem:
     when: dt.date | dt.datetime
     what: str
+    overdue: bool = False
 
 
 @dataclass
@@ -54,7 +55,8 @@ def person_status(record: PersonRecord, as_of: dt.date) -> PersonStatus:
             who = facts.event.next_update.supervisor or "NO NAMED SUPERVISOR"
             status.reviews.append(ReviewItem(due, f"{event_id}: next case manager update, by {who}"))
     review = review_status(record.profile.plan, as_of)
-    status.reviews.append(ReviewItem(review.next_review, "plan review" + (" (OVERDUE)" if review.overdue else "")))
+    status.reviews.append(ReviewItem(review.next_review, "plan review" + (" (OVERDUE)" if review.overdue else ""),
+                                      review.overdue))
     status.reviews.sort(key=lambda item: _sort_key(item.when))
     return status
 
@@ -74,6 +76,22 @@ def _notification_line(facts: EventFacts) -> str:
         for t in note.triggers)
     due = _when(note.due_at or facts.event.occurred_at)
     return f"    {facts.record.event_id} ({event_type(facts.event.type).lower()}): due {due}, because {reasons}"
+
+
+EXIT_OK = 0
+EXIT_OVERDUE = 1
+EXIT_NOT_CHECKED = 3
+"""``packetgen status`` exit codes, for scripts that alert (2 is a usage error, as for every command)."""
+
+
+def exit_code(people: list[PersonStatus]) -> int:
+    """1 when anything is overdue (a notification or a plan review): the alert a script wants first.
+    Otherwise 3 when someone's records have errors, so their status is unknown; else 0."""
+    if any(p.overdue or any(item.overdue for item in p.reviews) for p in people):
+        return EXIT_OVERDUE
+    if any(p.name is None for p in people):
+        return EXIT_NOT_CHECKED
+    return EXIT_OK
 
 
 def format_status(people: list[PersonStatus], as_of: dt.date) -> list[str]:

@@ -52,7 +52,8 @@ def test_dana_mobile_crisis_has_partnership_review_and_checklist(demo_build: Pat
 
 def test_demo_status_is_the_morning_list() -> None:
     result = run_cli("status", "--root", str(REPO), "--as-of", AS_OF)
-    assert result.exit_code == 0, result.output
+    # Exit 1: Jay's notification is overdue (due 22 Nov) and Dana's plan review too (9 Sep).
+    assert result.exit_code == 1, result.output
     out = result.output
     assert out.startswith("Status as of 23 Nov 2026: 1 notification(s) overdue, 1 due, 4 open gate(s)")
     assert ("  notifications overdue: 1\n    2026-11-21-escalation (escalation): due 22 Nov 2026, 21:05, because "

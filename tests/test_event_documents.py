@@ -225,7 +225,7 @@ def test_check_fails_on_open_gates_and_allow_incomplete_turns_them_into_warnings
 
 def test_status_lists_notifications_gates_and_reviews(built: Path) -> None:
     result = run_cli("status", "--root", str(built), "--as-of", "2026-11-21")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, "the plan review is overdue since 5 Jul 2026: exit 1"
     out = result.output
     assert "Status as of 21 Nov 2026: 0 notification(s) overdue, 1 due, 3 open gate(s)" in out
     assert ("  notifications due: 1\n    2026-11-20-escalation (escalation): due 21 Nov 2026, 18:00, because "

@@ -124,5 +124,33 @@ def test_a_good_event_passes_check(person: Path) -> None:
 def test_status_says_when_a_person_cannot_be_checked(person: Path) -> None:
     write_event(person, "testa", "2026-11-02-x", event_text(**{"type: escalation": "type: crisis"}))
     result = run_cli("status", "--root", str(person), "--as-of", AS_OF)
-    assert result.exit_code == 0
+    assert result.exit_code == 3, "nothing overdue among those checked, but one person could not be checked"
     assert "testa: NOT CHECKED, 1 error(s) in the records: run `packetgen check`" in result.output
+
+
+def test_status_exit_code_says_whether_anything_is_overdue(tmp_path: Path) -> None:
+    """README: 0 nothing overdue; 1 a notification or a plan review is overdue; 3 someone not checked."""
+    root = tmp_path / "p"
+    data = marked_profile()
+    data["plan"]["last_reviewed"] = "2026-10-01"  # next review 1 Apr 2027: not overdue on AS_OF
+    write_profile(root, "testa", data)
+    calm = event_data(occurred_at="2026-11-20 19:40", case_manager={"notified_at": "2026-11-20 21:00"})
+    write_event(root, "testa", "2026-11-20-escalation", calm)
+    assert run_cli("status", "--root", str(root), "--as-of", AS_OF).exit_code == 0
+    # A threshold event (ED visit) 3 days before AS_OF with no notification: overdue after 24 hours.
+    write_event(root, "testa", "2026-11-20-ed-visit", event_data(occurred_at="2026-11-20 10:00", type="ed-visit"))
+    assert run_cli("status", "--root", str(root), "--as-of", AS_OF).exit_code == 1
+    assert run_cli("status", "--root", str(root), "--as-of", "2026-11-20").exit_code == 0, "due, not yet overdue"
+
+
+def test_check_takes_person(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    write_profile(root, "testa", marked_profile())
+    broken = marked_profile()
+    del broken["allergies"]
+    write_profile(root, "testc", broken)
+    only = run_cli("check", "--root", str(root), "--as-of", AS_OF, "--person", "testa")
+    assert only.exit_code == 0, only.output
+    assert "checked 1 profiles: all valid" in only.output and "testc" not in only.output
+    assert run_cli("check", "--root", str(root), "--as-of", AS_OF).exit_code == 1
+    assert run_cli("check", "--root", str(root), "--person", "nobody").exit_code == 2
