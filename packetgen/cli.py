@@ -355,6 +355,8 @@ def drill_import_command(root: Path, files: tuple[Path, ...]) -> None:
         sys.exit(1)
     for person_id, count in sorted(result.appended.items()):
         click.echo(f"appended {count} drill(s) to {project.display(drill.log_path(project, person_id))}")
+    if result.already:
+        click.echo(f"already in the drill log, nothing to do: {', '.join(result.already)}")
 
 
 @drill_group.command("report")

@@ -23,7 +23,7 @@ import random
 import re
 import statistics
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -292,16 +292,21 @@ def parse_results_json(path: Path, display: Path) -> tuple[list[DrillRun], list[
     """A results file exported by the drill page. JSON is checked strictly first; the YAML loader
     then gives every value its line, so errors can say ``results.json:14: runs[0].answers[2].ms``."""
     try:
-        json.loads(path.read_bytes())
+        data = json.loads(path.read_bytes())
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         line = getattr(exc, "lineno", None)
-        return [], [Problem(display, line, "", f"not valid JSON ({exc}): export the file again from "
+        what = exc.msg if isinstance(exc, json.JSONDecodeError) else "not UTF-8 text"
+        return [], [Problem(display, line, "", f"not valid JSON ({what}): export the file again from "
                             "the drill page")]
+    except RecursionError:
+        return [], [Problem(display, 1, "", "not a drill results file (brackets nested too deeply): export "
+                            "the file again from the drill page")]
     doc = load_yaml(path, display)
-    if doc.problems or not isinstance(doc.data, dict):
+    if doc.problems or not isinstance(data, dict):
         return [], doc.problems or [Problem(display, 1, "", "expected a JSON object")]
     try:
-        results = ResultsFile.model_validate(doc.data)
+        # The values JSON gave (1e3 is the number 1000 in JSON, text in YAML 1.1); YAML gave the lines.
+        results = ResultsFile.model_validate(data)
     except ValidationError as exc:
         return [], pydantic_problems(exc, doc, ResultsFile)
     problems = []
@@ -444,6 +449,8 @@ class ImportResult:
     problems: list[Problem]
     appended: dict[str, int]
     """Runs appended per person id (empty when anything was wrong)."""
+    already: list[str] = field(default_factory=list)
+    """Drill ids that were in the log already, exactly as imported now: nothing to do for them."""
 
 
 def import_results(project: Project, files: list[Path], when: dt.datetime | None = None) -> ImportResult:
@@ -466,6 +473,8 @@ def import_results(project: Project, files: list[Path], when: dt.datetime | None
         incoming += [(run, shown) for run in runs]
     seen: dict[str, Path] = {}
     existing: dict[str, list[LogEntry]] = {}
+    fresh: list[tuple[DrillRun, Path]] = []
+    already: list[str] = []
     for run, shown in incoming:
         if not project.profile_path(run.person_id).is_file():
             problems.append(Problem(shown, None, "person_id", f"no profile for '{run.person_id}' under "
@@ -475,16 +484,23 @@ def import_results(project: Project, files: list[Path], when: dt.datetime | None
             entries, damaged = read_log(project, run.person_id)
             existing[run.person_id] = entries
             problems += damaged
-        if run.drill_id in seen or any(e.drill_id == run.drill_id for e in existing[run.person_id]):
-            problems.append(Problem(shown, None, "drill_id", f"drill {run.drill_id} is already "
-                                    f"{'in this import' if run.drill_id in seen else 'in the drill log'}: "
-                                    "it was imported before; nothing to do for it"))
+        logged = [e for e in existing[run.person_id] if e.drill_id == run.drill_id]
+        if run.drill_id in seen:
+            problems.append(Problem(shown, None, "drill_id", f"drill {run.drill_id} appears twice in this import: "
+                                    "give each participant's run its own drill_id"))
+        elif logged and _same_run(logged[0], run):
+            already.append(run.drill_id)  # imported before: importing it again is a no-op, not an error
+        elif logged:
+            problems.append(Problem(shown, None, "drill_id", f"drill {run.drill_id} is already in the drill log "
+                                    "with other answers: give this run another drill_id"))
+        else:
+            fresh.append((run, shown))
         seen[run.drill_id] = shown
     if problems or not incoming:
         return ImportResult(problems or [Problem(Path("."), None, "", "no results to import")], {})
     appended: dict[str, int] = {}
     lines: dict[str, list[str]] = {}
-    for run, shown in incoming:
+    for run, shown in fresh:
         entry = LogEntry(**run.model_dump(), imported_at=when, source=shown.name)
         lines.setdefault(run.person_id, []).append(entry.model_dump_json())
         appended[run.person_id] = appended.get(run.person_id, 0) + 1
@@ -494,7 +510,12 @@ def import_results(project: Project, files: list[Path], when: dt.datetime | None
         if old and not old.endswith(b"\n"):
             old += b"\n"
         write_atomic(path, old + "".join(line + "\n" for line in new).encode("utf-8"))
-    return ImportResult([], appended)
+    return ImportResult([], appended, already)
+
+
+def _same_run(entry: LogEntry, run: DrillRun) -> bool:
+    """The logged run is this run (what was imported, not when or from which file)."""
+    return entry.model_dump(exclude={"imported_at", "source"}) == run.model_dump()
 
 
 def read_all_logs(project: Project) -> tuple[list[LogEntry], list[Problem]]:

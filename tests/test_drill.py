@@ -176,8 +176,33 @@ def test_import_appends_and_refuses_the_same_drill_twice(project: Path) -> None:
     assert lines[0]["source"] == "r.json" and lines[0]["answers"][0]["ms"] == 4200
     before = log.read_bytes()
     again = run_cli("drill", "import", str(good), "--root", str(project))
-    assert again.exit_code == 1 and "drill d-1 is already in the drill log" in again.output
+    assert again.exit_code == 0, "importing the same file again is a no-op, not an error"
+    assert "already in the drill log, nothing to do: d-1, d-2" in again.output
     assert log.read_bytes() == before
+    # The same drill id with other answers is a conflict: refused, log unchanged.
+    other = results_file(project / "other.json", run_record("d-1", role="Nurse"))
+    clash = run_cli("drill", "import", str(other), "--root", str(project))
+    assert clash.exit_code == 1
+    assert "drill d-1 is already in the drill log with other answers: give this run another drill_id" in clash.output
+    assert log.read_bytes() == before
+
+
+def test_import_takes_json_numbers_and_refuses_deep_nesting_without_a_traceback(project: Path) -> None:
+    write_profile(project, "testa", marked_profile())
+    record = run_record("d-1")
+    record["answers"][0]["ms"] = 1000.0
+    path = results_file(project / "r.json", record)
+    path.write_text(path.read_text().replace('"ms": 1000.0', '"ms": 1e3'))
+    result = run_cli("drill", "import", str(path), "--root", str(project))
+    assert result.exit_code == 0, result.output
+    logged = json.loads((project / "people" / "testa" / "drills.jsonl").read_text())
+    assert logged["answers"][0]["ms"] == 1000
+    deep = project / "deep.json"
+    deep.write_text("[" * 100_000)
+    result = run_cli("drill", "import", str(deep), "--root", str(project))
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), "a message, not a crash"
+    assert "deep.json:1: not a drill results file (brackets nested too deeply)" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_malformed_import_changes_nothing_and_names_file_line_field(project: Path) -> None:
