@@ -26,7 +26,7 @@ from .history import describe_changes, last_version, record_revision
 from .load import Document, load_yaml
 from .model import Profile
 from .output import write_atomic, write_text
-from .pdf import STYLESHEET, PdfSession
+from .pdf import STYLESHEET, PdfSession, die_with_parent
 from .project import Project
 from .render import age_on, make_environment, photo_data_uri, render
 from .rules import (
@@ -546,6 +546,7 @@ _part_session: PdfSession | None = None
 def _init_part_worker(styles_dir: Path, styles_digest: str, want_pdf: bool) -> None:
     """Once per worker process: its own PDF renderer (fonts and CSS set up once), used in-process."""
     global _part_session
+    die_with_parent()
     _part_session = PdfSession(styles_dir, styles_digest, workers=1) if want_pdf else None
 
 
@@ -569,8 +570,9 @@ def _build_parallel(ctx: _Context, pending: list[str], sources: dict[str, str], 
 
     size = max(2, -(-len(pending) // (workers * 6)))
     chunks = [pending[i:i + size] for i in range(0, len(pending), size)]
-    with ProcessPoolExecutor(workers, mp_context=pool_context(), initializer=_init_part_worker,
-                             initargs=(ctx.project.styles_dir, styles_digest, "pdf" in ctx.formats)) as pool:
+    pool = ProcessPoolExecutor(workers, mp_context=pool_context(), initializer=_init_part_worker,
+                               initargs=(ctx.project.styles_dir, styles_digest, "pdf" in ctx.formats))
+    try:
         futures = {}
         for chunk in chunks:
             mine = set(chunk)
@@ -593,6 +595,9 @@ def _build_parallel(ctx: _Context, pending: list[str], sources: dict[str, str], 
                     else:
                         cache.people[pid] = entry
                 bar.update(len(futures[future]))
+    finally:
+        # Stopped early (a signal, an error): drop the chunks not started rather than finishing them.
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _render_jobs(project: Project, env: Environment, todo: list[tuple[Job, str]], formats: tuple[str, ...],

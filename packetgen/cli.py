@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import signal
 import sys
 import time
 from pathlib import Path
@@ -39,6 +40,13 @@ as_of_option = click.option("--as-of", "as_of", type=DATE, default=None,
 def main() -> None:
     """packetgen: crisis information packets from one YAML profile per person."""
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _stop_on_signal)
+
+
+def _stop_on_signal(signum: int, frame: object) -> None:
+    """SIGTERM or SIGHUP end a build or watch as Ctrl-C does: worker pools are shut down on the way out."""
+    raise SystemExit(128 + signum)
 
 
 format_option = click.option("--format", "fmt", type=click.Choice(["html", "pdf", "all"]), default="all",

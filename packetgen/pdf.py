@@ -147,9 +147,33 @@ def footer_as_artifact(pdf_bytes: bytes) -> bytes:
 _worker: PdfRenderer | None = None
 
 
+def die_with_parent() -> None:
+    """Ask Linux to end this worker when the process that started it ends, however it ends.
+
+    A build or watch stopped by a signal (SIGTERM from a service manager, SIGKILL) must not leave
+    worker processes behind; the CLI turns SIGTERM into a clean shutdown, and this covers the rest.
+    Elsewhere than Linux it does nothing."""
+    import ctypes
+    import os
+    import signal
+
+    # A forked worker inherits the CLI's "SIGTERM means shut down cleanly" handler; in a worker
+    # that would only fail the current task. Here SIGTERM just ends the process.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent is already gone
+        os._exit(1)
+
+
 def _init_worker(styles_dir: Path) -> None:
     """Runs once in each pool process: fonts and CSS are set up once per worker, not per PDF."""
     global _worker
+    die_with_parent()
     _worker = PdfRenderer(styles_dir)
 
 
