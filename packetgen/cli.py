@@ -19,6 +19,7 @@ from .build import FORMATS, build, dated_warnings, gate_problems, load_people
 from .documents import BY_NAME
 from .errors import errors, warnings
 from .project import PERSON_ID, open_project
+from .render import TemplateFault
 from .select import select
 from .starter import write_starter
 
@@ -35,7 +36,18 @@ as_of_option = click.option("--as-of", "as_of", type=DATE, default=None,
                             help="Build date for review and consent checks (YYYY-MM-DD). Default: today.")
 
 
-@click.group()
+class _Commands(click.Group):
+    """Every command: a template that cannot be rendered is a message with its file and line, exit 1."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except TemplateFault as exc:
+            click.echo(str(exc), err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=_Commands)
 @click.version_option(__version__)
 def main() -> None:
     """packetgen: crisis information packets from one YAML profile per person."""

@@ -11,11 +11,13 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import mimetypes
+import re
+import traceback
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, UndefinedError
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
@@ -88,5 +90,35 @@ def photo_data_uri(photo: Path | None) -> str | None:
     return f"data:{kind};base64,{base64.b64encode(photo.read_bytes()).decode('ascii')}"
 
 
+class TemplateFault(Exception):
+    """A template that cannot be rendered: ``templates/<name>:<line>: what``, for the CLI to print.
+
+    Raised instead of Jinja's own exception so the user sees the template file and line, not a
+    traceback, and so it pickles across worker processes (plain string arguments only)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def template_fault(exc: TemplateError, template: str) -> TemplateFault:
+    """Where in which template ``exc`` happened, in plain words."""
+    name, line = getattr(exc, "name", None) or template, getattr(exc, "lineno", None)
+    if isinstance(exc, UndefinedError):
+        frames = [tb for tb in traceback.extract_tb(exc.__traceback__) if tb.filename.endswith(".j2")]
+        if frames:
+            name, line = Path(frames[-1].filename).name, frames[-1].lineno
+            parent = Path(frames[-1].filename).parent.name
+            name = f"{parent}/{name}" if parent == "partials" else name
+        quoted = re.findall(r"'([^']*)'", exc.message or "")
+        what = f"'{quoted[-1]}' is not defined here: check the spelling" if quoted else "a name is not defined"
+    else:
+        what = f"{exc.message or 'cannot be read'}: fix the template"
+    where = f"templates/{name}" + (f":{line}" if line else "")
+    return TemplateFault(f"{where}: template error: {what} (or remove your copy to use the shipped template)")
+
+
 def render(env: Environment, template: str, context: dict[str, Any]) -> str:
-    return env.get_template(template).render(**context)
+    try:
+        return env.get_template(template).render(**context)
+    except TemplateError as exc:
+        raise template_fault(exc, template) from None

@@ -40,6 +40,7 @@ from .cache import is_source_file, tree_digest
 from .history import last_version
 from .pdf import PdfSession
 from .project import Project
+from .render import TemplateFault
 
 log = logging.getLogger(__name__)
 
@@ -222,8 +223,11 @@ class Watcher:
         try:
             result = build(self.project, people=people, formats=self.formats, as_of=self.as_of,
                            pdf=self.pdf_session(), workers=self.workers)
-        except Exception as exc:  # a rebuild must never kill the watcher
-            log.debug("rebuild failed", exc_info=True)
+        except TemplateFault as exc:  # a template being edited: say where, keep watching
+            self.report(f"{_now()} rebuild after {what} failed: {exc} (last good output kept; still watching)")
+            return BuildResult([])
+        except Exception as exc:  # a bug: show it as the CLI would, but never let it kill the watcher
+            log.warning("rebuild after %s failed", what, exc_info=True)
             self.report(f"{_now()} rebuild after {what} failed: {type(exc).__name__}: {exc} "
                         "(last good output kept; still watching)")
             return BuildResult([])

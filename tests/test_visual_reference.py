@@ -8,6 +8,9 @@ fingerprint, which changes with every template or stylesheet edit, changes far f
 After an intended layout change, look at the new images, then update the references:
 
     PACKETGEN_UPDATE_REFERENCES=1 make test     # or: ... .venv/bin/python -m pytest tests/test_visual_reference.py
+
+The update run still compares first and fails for every reference it replaced, so a changed
+image is never accepted without a second, passing run after someone looked at it.
 """
 
 from __future__ import annotations
@@ -60,11 +63,14 @@ def test_page_one_looks_like_the_reviewed_reference(large_print_build: Path, per
     name = f"{person_id}-responder-packet.png"
     image = page_one_png(large_print_build / person_id / "responder-packet.pdf", ARTIFACTS / name)
     reference = REFERENCES / name
-    if UPDATE:
+    # Compare first, always: the update switch only replaces a reference that failed, and the test
+    # still fails in that run, so an update can never pass unseen.
+    share = differing_share(image, reference) if reference.is_file() else 1.0
+    if share > TOLERANCE and UPDATE:
         REFERENCES.mkdir(exist_ok=True)
         shutil.copyfile(image, reference)
+        pytest.fail(f"{reference} replaced by {image} ({share:.2%} of pixels differed): look at it, then commit it")
     assert reference.is_file(), f"no reference {reference}: look at {image}, then run PACKETGEN_UPDATE_REFERENCES=1"
-    share = differing_share(image, reference)
     assert share <= TOLERANCE, (f"{image} differs from {reference} in {share:.2%} of pixels: look at both; if the "
                                 "change is intended, update with PACKETGEN_UPDATE_REFERENCES=1 make test")
 

@@ -250,7 +250,10 @@ def test_a_failing_rebuild_is_reported_and_the_watcher_carries_on(tmp_path: Path
     plan.write_text(good.replace("{{ m.what_changed(changes, previous) }}", "{{ no_such_variable }}"))
     watcher.queue.add(plan)
     assert watcher.step()
-    assert "rebuild after templates/crisis_plan.html.j2 failed: UndefinedError" in lines[-1]
+    line = next(n for n, text in enumerate(plan.read_text().splitlines(), 1) if "no_such_variable" in text)
+    assert (f"rebuild after templates/crisis_plan.html.j2 failed: templates/crisis_plan.html.j2:{line}: template "
+            "error: 'no_such_variable' is not defined here") in lines[-1]
+    assert "UndefinedError" not in lines[-1]
     assert (tmp_path / "build" / "rosa-m" / "crisis-plan.html").read_bytes() == old_html
 
     plan.write_text(good.replace("When extra support can step down", "When support can step down"))
