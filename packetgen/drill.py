@@ -33,7 +33,7 @@ from pydantic import Field, ValidationError, model_validator
 
 from .build import PersonRecord, document_fingerprint, generated_at, render_person_document
 from .documents import BY_NAME, DocumentKind
-from .errors import Problem
+from .errors import Problem, dotted
 from .load import Document, load_yaml
 from .model import Strict
 from .output import write_atomic, write_text
@@ -322,16 +322,13 @@ def _check_answers(run: DrillRun, doc: Document, where: tuple[str | int, ...]) -
     for j, answer in enumerate(run.answers):
         line = doc.line_of(where + ("answers", j, "field"))
         if answer.field not in BANK:
-            problems.append(Problem(path, line, f"{_dotted(where)}.answers[{j}].field",
+            problems.append(Problem(path, line, dotted((*where, "answers", j, "field")),
                                     f"unknown field '{answer.field}': use one of {', '.join(BANK)}"))
         if answer.shown_at and answer.answered_at and answer.answered_at < answer.shown_at:
-            problems.append(Problem(path, line, f"{_dotted(where)}.answers[{j}].answered_at",
+            problems.append(Problem(path, line, dotted((*where, "answers", j, "answered_at")),
                                     "answered_at is before shown_at"))
     return problems
 
-
-def _dotted(where: tuple[str | int, ...]) -> str:
-    return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else p) for i, p in enumerate(where))
 
 
 _TRUE = {"yes", "y", "right", "true", "1"}
