@@ -28,7 +28,7 @@ from typing import Any
 from jinja2 import Environment
 from markupsafe import Markup
 
-from .build import PersonRecord, derive_events, generated_at
+from .build import EventFacts, PersonRecord, derive_events, generated_at
 from .drill import DEFAULT_TARGET_SECONDS, LogEntry, answer_rows, by_field, summarize
 from .errors import Problem
 from .event_model import Event
@@ -38,13 +38,20 @@ from .project import Project
 from .render import render
 from .rules import (
     CM_UPDATE,
+    GAP_WITHOUT_OWNER,
     GOVERNANCE_UPDATE,
+    NO_PLAN_DECISION,
+    NO_RESPONSE,
+    NO_RETURN_CHECKLIST,
+    NO_SUPERVISOR,
     PARTNERSHIP_REVIEW,
     RETURN_CHECKLIST,
     SUPPORT_REQUEST,
+    Gate,
     Notification,
     event_documents,
     expiring_consents,
+    notification,
 )
 
 DEFAULT_TARGET_HOURS = 24.0
@@ -102,7 +109,8 @@ def weak_update(event: Event) -> list[str]:
     return [f"generic wording ({', '.join(repr(p) for p in phrases)})", f"no {', no '.join(missing)}"]
 
 
-Check = tuple[str, Callable[[Event], bool]]
+Check = tuple[str, Callable[[Event], bool] | str]
+"""A required field and its test, or the code of the gate that says it is missing (one rule)."""
 
 
 def _support(event: Event, attribute: str) -> bool:
@@ -124,7 +132,7 @@ REQUIRED_FIELDS: dict[str, list[Check]] = {
         ("temporary support changes", lambda e: _support(e, "changes")),
         ("family contact", lambda e: e.family_contact.contacted),
         ("next review point", lambda e: e.next_review is not None),
-        ("named supervisor for the next update", lambda e: bool(e.next_update.supervisor)),
+        ("named supervisor for the next update", NO_SUPERVISOR),
     ],
     # Case manager article, example 3 (governance format).
     GOVERNANCE_UPDATE: [
@@ -208,48 +216,51 @@ class EventAudit:
         return sum(d.total for d in self.documents)
 
 
-def timeliness(note: Notification, occurred: dt.datetime, as_of: dt.date, target_hours: float) -> str:
-    if not note.required:
-        return "not-required"
-    if note.notified_at is None:
-        deadline = occurred + dt.timedelta(hours=target_hours)
-        return "missing" if deadline.date() < as_of else "pending"
-    hours = (note.notified_at - occurred).total_seconds() / 3600
-    return "late" if hours > target_hours else "on-time"
+TIMELINESS = {"notified": "on-time", "late": "late", "overdue": "missing", "due": "pending",
+              "not-required": "not-required"}
+"""The audit's words for ``rules.notification``'s states: looking back, an overdue notification is missing."""
+
+FOLLOW_THROUGH = {
+    NO_RESPONSE: "requested case manager action has no recorded response",
+    GAP_WITHOUT_OWNER: "communication gap without an action owner and validation date",
+    NO_RETURN_CHECKLIST: "no return-from-partner checklist",
+    NO_PLAN_DECISION: "return checklist without a crisis plan decision",
+}
+"""Gates (``rules.event_gates``) that mean something asked for has not come back, in the audit's
+words: field names only, never the partner's name or other free text."""
 
 
-def follow_through(event: Event, as_of: dt.date) -> list[str]:
-    """Things asked for or promised that have not come back: a message sent is not coordination."""
+def follow_through(event: Event, gates: list[Gate], as_of: dt.date) -> list[str]:
+    """Things asked for or promised that have not come back: a message sent is not coordination.
+
+    The open gates say it (one rule, in ``rules.py``); a partner action past its validation date is
+    the audit's own check, since it blocks no document."""
     found = []
-    if event.case_manager.requested_action and event.case_manager.response is None:
-        found.append("requested case manager action has no recorded response")
+    for gate in gates:
+        if gate.code in FOLLOW_THROUGH:
+            partner = f"partner {int(gate.field[1]) + 1}: " if gate.field[0] == "partners" else ""
+            found.append(partner + FOLLOW_THROUGH[gate.code])
     for i, partner in enumerate(event.partners, 1):
-        if partner.communication_gap and not partner.action_owner:
-            found.append(f"partner {i}: communication gap without an action owner")
         if partner.validation_date and partner.validation_date < as_of and partner.validated_on is None:
             found.append(f"partner {i}: action past its validation date ({partner.validation_date}) "
                          "with no validation recorded")
-        if partner.return_checklist is None:
-            found.append(f"partner {i}: no return-from-partner checklist")
-        elif partner.return_checklist.crisis_plan_update_needed is None:
-            found.append(f"partner {i}: return checklist without a crisis plan decision")
     return found
 
 
-def audit_event(person: str, record: PersonRecord, facts: Any, as_of: dt.date, target_hours: float) -> EventAudit:
-    event: Event = facts.event
-    note: Notification = facts.notification
-    state = timeliness(note, event.occurred_at, as_of, target_hours)
-    hours = (note.notified_at - event.occurred_at).total_seconds() / 3600 if note.notified_at else None
+def audit_event(person: str, record: PersonRecord, facts: EventFacts, as_of: dt.date,
+                target_hours: float) -> EventAudit:
+    event = facts.event
+    note = notification(record.event_pairs, facts.record.event_id, as_of, within_hours=target_hours)
     documents = []
     for name in event_documents(event):
-        checks = [(label, test(event)) for label, test in REQUIRED_FIELDS[name]]
-        missing = tuple(label for label, ok in checks if not ok)
         gates = tuple(g.code for g in facts.gates if name in g.documents)
+        checks = [(label, test not in gates if isinstance(test, str) else test(event))
+                  for label, test in REQUIRED_FIELDS[name]]
+        missing = tuple(label for label, ok in checks if not ok)
         documents.append(DocumentCheck(name, len(checks) - len(missing), len(checks), missing, gates))
-    item = EventAudit(person, record.person_id, facts.record.event_id, event.occurred_at, event.type, note, state,
-                      None if hours is None else round(hours, 1), documents, weak_update(event),
-                      follow_through(event, as_of))
+    item = EventAudit(person, record.person_id, facts.record.event_id, event.occurred_at, event.type, note,
+                      TIMELINESS[note.state], note.hours_to_notify, documents, weak_update(event),
+                      follow_through(event, facts.gates, as_of))
     item.gaps = _gaps(item)
     return item
 

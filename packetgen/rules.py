@@ -110,6 +110,7 @@ class Notification:
     notified_at: dt.datetime | None
     state: str
     """``not-required``, ``notified``, ``late`` (notified after the due time), ``due`` or ``overdue``."""
+    occurred_at: dt.datetime | None = None
 
     @property
     def required(self) -> bool:
@@ -118,10 +119,9 @@ class Notification:
     @property
     def hours_to_notify(self) -> float | None:
         """Hours from the event to the notification: what a timeliness audit measures."""
-        if self.notified_at is None or self.due_at is None:
+        if self.notified_at is None or self.occurred_at is None or not self.required:
             return None
-        occurred = self.due_at - dt.timedelta(hours=NOTIFY_WITHIN_HOURS)
-        return round((self.notified_at - occurred).total_seconds() / 3600, 1)
+        return round((self.notified_at - self.occurred_at).total_seconds() / 3600, 1)
 
 
 @dataclass(frozen=True)
@@ -133,6 +133,15 @@ class Gate:
     field: tuple[str | int, ...]
     documents: tuple[str, ...]
 
+
+NO_SUPERVISOR = "no-supervisor"
+SUPPORT_BEYOND_SCOPE = "support-beyond-scope"
+SUPPORT_PAST_WINDOW = "support-past-window"
+NO_RESPONSE = "no-response"
+GAP_WITHOUT_OWNER = "gap-without-owner"
+NO_RETURN_CHECKLIST = "no-return-checklist"
+NO_PLAN_DECISION = "no-plan-decision"
+"""Gate codes: what ``status``, the forms' INCOMPLETE banners and the audit all key on."""
 
 CM_UPDATE = "case-manager-update"
 SUPPORT_REQUEST = "support-request"
@@ -194,19 +203,23 @@ def notification_triggers(events: list[EventPair], event_id: str) -> list[Trigge
     return found
 
 
-def notification(events: list[EventPair], event_id: str, as_of: dt.date) -> Notification:
-    """Whether notification is required, by when, and where it stands on ``as_of``."""
+def notification(events: list[EventPair], event_id: str, as_of: dt.date,
+                 within_hours: float = NOTIFY_WITHIN_HOURS) -> Notification:
+    """Whether notification is required, by when, and where it stands on ``as_of``.
+
+    The one rule for timeliness: documents, ``status`` and ``check`` use the 24 hours; the quality
+    audit passes its own target (``--target-hours``) to the same function."""
     event = dict(events)[event_id]
     triggers = tuple(notification_triggers(events, event_id))
     notified = event.case_manager.notified_at
     if not triggers:
-        return Notification(event_id, triggers, None, notified, "not-required")
-    due = event.occurred_at + dt.timedelta(hours=NOTIFY_WITHIN_HOURS)
+        return Notification(event_id, triggers, None, notified, "not-required", event.occurred_at)
+    due = event.occurred_at + dt.timedelta(hours=within_hours)
     if notified is not None:
         state = "late" if notified > due else "notified"
     else:
         state = "overdue" if due.date() < as_of else "due"
-    return Notification(event_id, triggers, due, notified, state)
+    return Notification(event_id, triggers, due, notified, state, event.occurred_at)
 
 
 def support_past_window(event: Event, as_of: dt.date) -> bool:
@@ -223,36 +236,36 @@ def event_gates(event: Event, as_of: dt.date) -> list[Gate]:
     gates = []
     updates = (CM_UPDATE, GOVERNANCE_UPDATE)
     if not event.next_update.supervisor:
-        gates.append(Gate("no-supervisor", "no named supervisor responsible for the next update: "
+        gates.append(Gate(NO_SUPERVISOR, "no named supervisor responsible for the next update: "
                           "add next_update.supervisor", ("next_update", "supervisor"), updates))
     support = event.temporary_support
     support_docs = (SUPPORT_REQUEST, GOVERNANCE_UPDATE)
     if support is not None and support.increase:
         if support.beyond_authorized_scope and event.case_manager.notified_at is None:
-            gates.append(Gate("support-beyond-scope", "temporary support exceeds the normal authorized scope and the "
+            gates.append(Gate(SUPPORT_BEYOND_SCOPE, "temporary support exceeds the normal authorized scope and the "
                               "case manager has not been notified: notify them and record case_manager.notified_at",
                               ("temporary_support", "beyond_authorized_scope"), support_docs))
         if support_past_window(event, as_of) and support.extension_notified_at is None:
-            gates.append(Gate("support-past-window", f"temporary support continues past the agreed stabilization "
+            gates.append(Gate(SUPPORT_PAST_WINDOW, f"temporary support continues past the agreed stabilization "
                               f"window (ended {support.window_ends}) without case manager visibility: tell them and "
                               "record temporary_support.extension_notified_at",
                               ("temporary_support", "window_ends"), support_docs))
     if event.case_manager.requested_action and event.case_manager.response is None:
-        gates.append(Gate("no-response", "requested case manager action has no recorded response (a message sent "
+        gates.append(Gate(NO_RESPONSE, "requested case manager action has no recorded response (a message sent "
                           "is not coordination completed): record case_manager.response",
                           ("case_manager", "requested_action"), (CM_UPDATE, SUPPORT_REQUEST, GOVERNANCE_UPDATE)))
     for i, partner in enumerate(event.partners):
         if partner.communication_gap and not (partner.action_owner and partner.validation_date):
-            gates.append(Gate("gap-without-owner", f"communication gap with {partner.partner} has no action owner "
+            gates.append(Gate(GAP_WITHOUT_OWNER, f"communication gap with {partner.partner} has no action owner "
                               "and validation date: add partners[].action_owner and validation_date",
                               ("partners", i, "communication_gap"), (PARTNERSHIP_REVIEW,)))
         checklist = partner.return_checklist
         if checklist is None:
-            gates.append(Gate("no-return-checklist", f"no return-from-partner checklist recorded for "
+            gates.append(Gate(NO_RETURN_CHECKLIST, f"no return-from-partner checklist recorded for "
                               f"{partner.partner}: add partners[].return_checklist", ("partners", i),
                               (RETURN_CHECKLIST,)))
         elif checklist.crisis_plan_update_needed is None:
-            gates.append(Gate("no-plan-decision", f"return checklist for {partner.partner} does not say whether the "
+            gates.append(Gate(NO_PLAN_DECISION, f"return checklist for {partner.partner} does not say whether the "
                               "crisis plan needs updating: set crisis_plan_update_needed to true or false",
                               ("partners", i, "return_checklist"), (RETURN_CHECKLIST,)))
     # Name only documents this event actually produces (no support request without a support change).
