@@ -22,6 +22,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -52,13 +53,20 @@ def is_source_file(path: Path) -> bool:
 
 
 def tree_digest(folder: Path) -> str:
-    """Hash of every source file under ``folder``: names relative to it, and contents."""
+    """Hash of every source file under ``folder``: names relative to it, and contents.
+
+    A symlink is hashed by where it points, never followed: its target, if inside the folder, is
+    hashed in its own right, and a target outside is never read (``person_files`` refuses it)."""
     digest = hashlib.sha256()
     if folder.is_dir():
         for path in sorted(folder.rglob("*")):
             relative = path.relative_to(folder)
-            if path.is_file() and is_source_file(path) and not any(p.startswith(".") for p in relative.parts):
-                digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+            if not is_source_file(path) or any(p.startswith(".") for p in relative.parts):
+                continue
+            if path.is_symlink():
+                digest.update(relative.as_posix().encode() + b"\0->" + os.fsencode(os.readlink(path)) + b"\0")
+            elif path.is_file():
+                digest.update(relative.as_posix().encode() + b"\0")
                 digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 

@@ -8,9 +8,7 @@ make the PDF renderer fetch anything.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import mimetypes
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -78,14 +76,6 @@ def make_environment(templates_dir: Path) -> Environment:
     env.filters["event_type"] = event_type
     env.globals["age_on"] = age_on
     return env
-
-
-def photo_data_uri(photo: Path | None) -> str | None:
-    """Embed the photo so the HTML is one self-contained file and the PDF needs no file access."""
-    if photo is None:
-        return None
-    kind = mimetypes.guess_type(photo.name)[0] or "application/octet-stream"
-    return f"data:{kind};base64,{base64.b64encode(photo.read_bytes()).decode('ascii')}"
 
 
 def render(env: Environment, template: str, context: dict[str, Any]) -> str:
