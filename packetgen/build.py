@@ -379,7 +379,7 @@ def document_fingerprint(project: Project, record: PersonRecord, kind: DocumentK
     its cache key), so a drill or a supervisor can match a paper copy to its inputs."""
     digests = Digests(environment(project.templates_dir), project.templates_dir, project.styles_dir)
     job = Job(record, kind, Path(record.person_id) / kind.name)
-    return job_key(job, digests, tree_digest(project.people_dir / record.person_id), as_of)[:10]
+    return job_key(job, digests, tree_digest(project.person_dir(record.person_id)), as_of)[:10]
 
 
 def view_data(view: dict[str, Any]) -> dict[str, Any]:
@@ -466,12 +466,12 @@ def build(project: Project, *, people: list[str] | None = None, formats: tuple[s
 
     def quick_key(pid: str, source: str | None = None) -> str:
         """Everything about one person's documents, cheap to compute without parsing the profile."""
-        source = source or tree_digest(project.people_dir / pid)
+        source = source or tree_digest(project.person_dir(pid))
         return combine(digests.code, digests.templates, digests.styles, source, as_of.isoformat(),
                        ",".join(ctx.suffixes), f"large_print={large_print}")
 
     ids = list(people) if people else project.person_ids()
-    sources = {pid: tree_digest(project.people_dir / pid) for pid in ids}
+    sources = {pid: tree_digest(project.person_dir(pid)) for pid in ids}
     quick = {pid: quick_key(pid, sources[pid]) for pid in ids}
     rows: dict[str, dict[str, Any]] = {}
     result = BuildResult([])

@@ -422,7 +422,7 @@ def _number(text: str) -> float | None:
 
 def log_path(project: Project, person_id: str) -> Path:
     """The drill log sits beside the profile, so it travels with the person's records."""
-    return project.people_dir / person_id / LOG_NAME
+    return project.person_dir(person_id) / LOG_NAME
 
 
 def read_log(project: Project, person_id: str) -> tuple[list[LogEntry], list[Problem]]:

@@ -177,7 +177,7 @@ def classes_in(profile: Profile, name: str) -> set[str]:
 def validate_event(doc: Document, event_id: str) -> tuple[Event | None, list[Problem]]:
     """One event file -> ``Event`` (None if it has errors) and every problem, as for profiles."""
     event, problems = typed(doc, Event, "an event")
-    if not EVENT_ID.match(event_id):
+    if not EVENT_ID.fullmatch(event_id):
         problems.append(Problem(doc.path, None, "", f"event file name '{event_id}' is not a valid event id: use "
                                 "lower-case letters, digits and dashes, e.g. '2026-11-02-escalation' (it becomes "
                                 "a file name, so no names or diagnoses)"))
