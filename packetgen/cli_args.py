@@ -44,5 +44,5 @@ def report_misnamed_folders(project: Project, err: bool = False) -> int:
     for name in folders:
         shown = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in name)
         click.echo(f"{project.display(project.people_dir)}/{shown}/: folder name is not a valid person id, so it is "
-                   f"not built: rename the folder ({PERSON_ID_RULE})", err=err)
+                   f"not built: rename the folder: {PERSON_ID_RULE}", err=err)
     return len(folders)

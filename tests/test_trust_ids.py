@@ -78,9 +78,9 @@ def misnamed(project: Path) -> Path:
     return project
 
 
-LINE = (f"people/{MISNAMED}/: folder name is not a valid person id, so it is not built: rename the folder "
-        "(lower-case letters, digits and dashes only, e.g. 'ana-r' (it becomes a file name, so no full names or "
-        "diagnoses))")
+LINE = (f"people/{MISNAMED}/: folder name is not a valid person id, so it is not built: rename the folder: "
+        "lower-case letters, digits and dashes only, e.g. 'ana-r' (it becomes a file name, so no full names or "
+        "diagnoses)")
 
 
 def test_check_reports_a_misnamed_folder_and_fails(misnamed: Path) -> None:
