@@ -127,12 +127,13 @@ class ReloadingHandler(SimpleHTTPRequestHandler):
         self._respond(with_body=False)
 
     def _respond(self, with_body: bool) -> None:
-        port = self.server.server_address[1]
+        address = self.server.server_address
+        port = int(address[1]) if isinstance(address, tuple) else 0
         hosts = self.headers.get_all("Host") or []
         if not hosts:
             self.send_error(HTTPStatus.BAD_REQUEST, "Missing Host header")
             return
-        if len(hosts) != 1 or not host_allowed(hosts[0], int(port)):
+        if len(hosts) != 1 or not host_allowed(hosts[0], port):
             self.send_error(HTTPStatus.MISDIRECTED_REQUEST,
                             f"This preview answers only http://127.0.0.1:{port}/ and http://localhost:{port}/")
             return

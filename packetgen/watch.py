@@ -128,9 +128,9 @@ def classify(project: Project, paths: set[Path]) -> Affected:
         if path.is_relative_to(build_dir) or not is_source_file(path):
             continue
         if path.is_relative_to(people_dir) and path != people_dir:
-            folder = path.relative_to(people_dir).parts[0]
-            if is_person_id(folder):  # a misnamed folder is never built (see Project.misnamed_folders)
-                affected.people.add(folder)
+            name = path.relative_to(people_dir).parts[0]
+            if is_person_id(name):  # a misnamed folder is never built (see Project.misnamed_folders)
+                affected.people.add(name)
             continue
         for folder in shared:
             if path.is_relative_to(folder):
