@@ -27,8 +27,9 @@ from .load import Document, load_yaml
 from .model import Profile
 from .output import write_atomic, write_text
 from .pdf import STYLESHEET, PdfSession, die_with_parent
+from .person_files import Refused, read_person_file
 from .project import Project
-from .render import age_on, make_environment, photo_data_uri, render
+from .render import age_on, make_environment, render
 from .rules import (
     EventPair,
     Gate,
@@ -196,7 +197,6 @@ def render_person_document(
     assert profile is not None
     selection = select(profile, kind.audience, kind.sections, as_of)
     review = review_status(profile.plan, as_of)
-    photo = record.path.parent / profile.identity.photo if profile.identity.photo else None
     context: dict[str, Any] = {
         "view": selection.view,
         "kind": kind,
@@ -204,7 +204,7 @@ def render_person_document(
         "review": review,
         "as_of": as_of,
         "stamp": stamp,
-        "photo": photo_data_uri(photo),
+        "photo": photo_data_uri(record),
         "critical": kind.critical,
         **(extra or {}),
     }
@@ -219,6 +219,23 @@ def render_person_document(
                   if want_print else "")
     facts = manifest(record, kind, selection, review, as_of, stamp) | context.get("manifest_extra", {})
     return Rendered(kind, html, print_html, facts)
+
+
+def photo_data_uri(record: PersonRecord) -> str | None:
+    """The photo as a data: URI, so the HTML is one self-contained file and the PDF reads no file.
+
+    Read through the same confinement rule validation used (``person_files``), so a file swapped
+    for something else after validation is refused here too; the document then says "No photo on
+    file", and the next build (the file changed, so the person is rebuilt) reports the error."""
+    assert record.profile is not None
+    name = record.profile.identity.photo
+    if not name:
+        return None
+    try:
+        return read_person_file(record.path.parent, name).data_uri()
+    except Refused as refused:
+        log.warning("%s: identity.photo: %s", record.person_id, refused)
+        return None
 
 
 def manifest(record: PersonRecord, kind: DocumentKind, selection: Selection, review: ReviewStatus,
@@ -362,7 +379,7 @@ def document_fingerprint(project: Project, record: PersonRecord, kind: DocumentK
     its cache key), so a drill or a supervisor can match a paper copy to its inputs."""
     digests = Digests(environment(project.templates_dir), project.templates_dir, project.styles_dir)
     job = Job(record, kind, Path(record.person_id) / kind.name)
-    return job_key(job, digests, tree_digest(project.people_dir / record.person_id), as_of)[:10]
+    return job_key(job, digests, tree_digest(project.person_dir(record.person_id)), as_of)[:10]
 
 
 def view_data(view: dict[str, Any]) -> dict[str, Any]:
@@ -449,12 +466,12 @@ def build(project: Project, *, people: list[str] | None = None, formats: tuple[s
 
     def quick_key(pid: str, source: str | None = None) -> str:
         """Everything about one person's documents, cheap to compute without parsing the profile."""
-        source = source or tree_digest(project.people_dir / pid)
+        source = source or tree_digest(project.person_dir(pid))
         return combine(digests.code, digests.templates, digests.styles, source, as_of.isoformat(),
                        ",".join(ctx.suffixes), f"large_print={large_print}")
 
     ids = list(people) if people else project.person_ids()
-    sources = {pid: tree_digest(project.people_dir / pid) for pid in ids}
+    sources = {pid: tree_digest(project.person_dir(pid)) for pid in ids}
     quick = {pid: quick_key(pid, sources[pid]) for pid in ids}
     rows: dict[str, dict[str, Any]] = {}
     result = BuildResult([])

@@ -22,6 +22,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -52,13 +53,20 @@ def is_source_file(path: Path) -> bool:
 
 
 def tree_digest(folder: Path) -> str:
-    """Hash of every source file under ``folder``: names relative to it, and contents."""
+    """Hash of every source file under ``folder``: names relative to it, and contents.
+
+    A symlink is hashed by where it points, never followed: its target, if inside the folder, is
+    hashed in its own right, and a target outside is never read (``person_files`` refuses it)."""
     digest = hashlib.sha256()
     if folder.is_dir():
         for path in sorted(folder.rglob("*")):
             relative = path.relative_to(folder)
-            if path.is_file() and is_source_file(path) and not any(p.startswith(".") for p in relative.parts):
-                digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+            if not is_source_file(path) or any(p.startswith(".") for p in relative.parts):
+                continue
+            if path.is_symlink():
+                digest.update(relative.as_posix().encode() + b"\0->" + os.fsencode(os.readlink(path)) + b"\0")
+            elif path.is_file():
+                digest.update(relative.as_posix().encode() + b"\0")
                 digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
@@ -198,20 +206,39 @@ STALE_TEMP_SECONDS = 60.0
 """A younger temp file may belong to a build running right now (say, ``watch`` in another terminal)."""
 
 
+WRITTEN_FOLDERS = ("*", "*/events/*", "assets/fonts")
+"""Where under the build folder (besides the folder itself: index, cache) packetgen writes files
+(a person's documents, assets, audit, drills, history; event documents; fonts). The cleaner looks
+only there, never deeper, so ``--out`` into a folder that holds other things leaves them alone."""
+
+
 def clean_temp_files(build_dir: Path, older_than: float = STALE_TEMP_SECONDS) -> list[Path]:
-    """Remove ``.name.*.tmp`` files a killed build left behind. Finished files are never temp files:
-    they only appear through ``os.replace``, so this never touches a good output."""
+    """Remove the temp files a killed build left behind: only regular files named the way
+    ``write_atomic`` names them (``output.is_own_temp``), only in ``WRITTEN_FOLDERS``. Finished files
+    are never temp files: they only appear through ``os.replace``, so this never touches a good output."""
+    import stat
     import time
+
+    from .output import is_own_temp
 
     removed = []
     cutoff = time.time() - older_than
-    if build_dir.is_dir():
-        for path in build_dir.rglob(".*.tmp"):
+    folders = {build_dir, *(folder for pattern in WRITTEN_FOLDERS for folder in build_dir.glob(pattern)
+                            if folder.is_dir() and not folder.is_symlink())} if build_dir.is_dir() else set()
+    for folder in sorted(folders):
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if not is_own_temp(entry.name):
+                continue
             try:
-                if path.stat().st_mtime <= cutoff:
-                    path.unlink()
-                    removed.append(path)
-            except FileNotFoundError:
+                info = entry.stat(follow_symlinks=False)
+                if stat.S_ISREG(info.st_mode) and info.st_mtime <= cutoff:
+                    os.unlink(entry.path)
+                    removed.append(Path(entry.path))
+            except OSError:
                 continue
     if removed:
         log.info("removed %d temporary file(s) left by an interrupted build", len(removed))

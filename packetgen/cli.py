@@ -16,9 +16,10 @@ import click
 
 from . import __version__
 from .build import FORMATS, build, dated_warnings, gate_problems, load_people
+from .cli_args import PERSON, report_misnamed_folders, require_profiles
 from .documents import BY_NAME
 from .errors import errors, warnings
-from .project import PERSON_ID, open_project
+from .project import open_project
 from .render import TemplateFault
 from .select import select
 from .starter import write_starter
@@ -72,7 +73,7 @@ jobs_option = click.option("--jobs", "workers", type=click.IntRange(min=1), defa
 @main.command("build")
 @root_option
 @as_of_option
-@click.option("--person", "people", multiple=True, help="Build only this person (repeatable).")
+@click.option("--person", "people", type=PERSON, multiple=True, help="Build only this person (repeatable).")
 @format_option
 @out_option
 @click.option("--force", is_flag=True, help="Rebuild every document, even those whose inputs did not change.")
@@ -86,9 +87,8 @@ def build_command(root: Path, as_of: dt.datetime | None, people: tuple[str, ...]
 
     Documents whose inputs did not change since the last build are skipped (see --force)."""
     project = open_project(root, out)
-    for person_id in people:
-        if not project.profile_path(person_id).is_file():
-            raise click.UsageError(f"no profile at {project.display(project.profile_path(person_id))}")
+    require_profiles(project, people)
+    misnamed = 0 if people else report_misnamed_folders(project, err=True)
     formats = FORMATS if fmt == "all" else (fmt,)
     started = time.perf_counter()
     result = build(project, people=list(people) or None, formats=formats, as_of=_as_of(as_of), force=force,
@@ -106,6 +106,7 @@ def build_command(root: Path, as_of: dt.datetime | None, people: tuple[str, ...]
     if result.failed:
         names = ", ".join(r.person_id for r in result.failed)
         click.echo(f"not built (errors above; last good output kept): {names}", err=True)
+    if result.failed or misnamed:
         sys.exit(1)
 
 
@@ -132,6 +133,7 @@ def watch_command(root: Path, as_of: dt.datetime | None, fmt: str, out: Path | N
     watcher = Watcher(project, report=click.echo, formats=formats, as_of=as_of.date() if as_of else None,
                       poll=poll, quiet=debounce, workers=workers)
     watcher.warm_up()
+    report_misnamed_folders(project)
     watcher.build_all()
     watcher.start()
     folders = ", ".join(f"{project.display(f)}/" for f in watcher.folders())
@@ -156,7 +158,7 @@ def watch_command(root: Path, as_of: dt.datetime | None, fmt: str, out: Path | N
 @main.command("check")
 @root_option
 @as_of_option
-@click.option("--person", "people", multiple=True, help="Check only this person (repeatable).")
+@click.option("--person", "people", type=PERSON, multiple=True, help="Check only this person (repeatable).")
 @click.option("--allow-incomplete", is_flag=True,
               help="Report open gates (INCOMPLETE coordination documents) as warnings instead of errors.")
 def check_command(root: Path, as_of: dt.datetime | None, people: tuple[str, ...], allow_incomplete: bool) -> None:
@@ -166,10 +168,9 @@ def check_command(root: Path, as_of: dt.datetime | None, people: tuple[str, ...]
     coordination document cannot quietly pass as complete; --allow-incomplete makes it a warning.
     """
     project = open_project(root)
-    for person_id in people:
-        if not project.profile_path(person_id).is_file():
-            raise click.UsageError(f"no profile at {project.display(project.profile_path(person_id))}")
+    require_profiles(project, people)
     day = _as_of(as_of)
+    misnamed = report_misnamed_folders(project)
     records = load_people(project, list(people) or None)
     problems = [p for r in records for p in r.problems]
     problems += [w for record in records for w in dated_warnings(record, day)]
@@ -183,12 +184,16 @@ def check_command(root: Path, as_of: dt.datetime | None, people: tuple[str, ...]
                    "create one with `packetgen new <person-id>`")
         sys.exit(1)
     events = sum(len(r.events) for r in records)
+    if misnamed:
+        click.echo(f"{misnamed} folder(s) under {project.display(project.people_dir)}/ not checked: rename them")
     if errors(problems):
         bad = sum(1 for r in records if not r.ok or errors(gates_by.get(r.person_id, [])))
         click.echo(f"{len(errors(problems))} error(s) in {bad} of {len(records)} profiles ({events} events)")
         if errors(gates):
             click.echo(f"{len(errors(gates))} open gate(s) leave documents INCOMPLETE: fill in what is missing, "
                        "or run with --allow-incomplete to report them as warnings")
+        sys.exit(1)
+    if misnamed:
         sys.exit(1)
     click.echo(f"checked {len(records)} profiles: all valid ({events} events, {len(warnings(problems))} warnings"
                + (f", {len(gates)} open gates allowed" if gates else "") + ")")
@@ -197,7 +202,7 @@ def check_command(root: Path, as_of: dt.datetime | None, people: tuple[str, ...]
 @main.command("status")
 @root_option
 @as_of_option
-@click.option("--person", "people", multiple=True, help="Only this person (repeatable).")
+@click.option("--person", "people", type=PERSON, multiple=True, help="Only this person (repeatable).")
 def status_command(root: Path, as_of: dt.datetime | None, people: tuple[str, ...]) -> None:
     """The supervisor's morning list: per person, notifications overdue and due, open gates, next reviews.
 
@@ -206,9 +211,9 @@ def status_command(root: Path, as_of: dt.datetime | None, people: tuple[str, ...
     from .status import exit_code, format_status, person_status
 
     project = open_project(root)
-    for person_id in people:
-        if not project.profile_path(person_id).is_file():
-            raise click.UsageError(f"no profile at {project.display(project.profile_path(person_id))}")
+    require_profiles(project, people)
+    if not people:
+        report_misnamed_folders(project, err=True)
     day = _as_of(as_of)
     records = load_people(project, list(people) or None)
     if not records:
@@ -222,12 +227,9 @@ def status_command(root: Path, as_of: dt.datetime | None, people: tuple[str, ...
 
 @main.command("new")
 @root_option
-@click.argument("person_id")
+@click.argument("person_id", type=PERSON)
 def new_command(root: Path, person_id: str) -> None:
     """Write a starter profile for PERSON_ID with every section present and commented."""
-    if not PERSON_ID.match(person_id):
-        raise click.UsageError("person id: lower-case letters, digits and dashes only, e.g. 'ana-r' "
-                               "(it becomes a file name, so no full names or diagnoses)")
     project = open_project(root)
     path = project.profile_path(person_id)
     if path.exists():
@@ -239,13 +241,12 @@ def new_command(root: Path, person_id: str) -> None:
 @main.command("explain")
 @root_option
 @as_of_option
-@click.argument("person_id")
+@click.argument("person_id", type=PERSON)
 @click.argument("document", type=click.Choice(sorted(BY_NAME)))
 def explain_command(root: Path, as_of: dt.datetime | None, person_id: str, document: str) -> None:
     """Show which sections DOCUMENT shows or withholds for PERSON_ID, and why."""
     project = open_project(root)
-    if not project.profile_path(person_id).is_file():
-        raise click.UsageError(f"no profile at {project.display(project.profile_path(person_id))}")
+    require_profiles(project, [person_id])
     (record,) = load_people(project, [person_id])
     if record.profile is None:
         for problem in record.problems:
@@ -313,7 +314,7 @@ def drill_group() -> None:
 @drill_group.command("page", hidden=True)
 @root_option
 @as_of_option
-@click.argument("person_ids", nargs=-1)
+@click.argument("person_ids", type=PERSON, nargs=-1)
 @click.option("--all", "everyone", is_flag=True, help="A drill for every valid person.")
 @click.option("--paper", is_flag=True, help="Write a printable paper drill (PDF) instead of the HTML page.")
 @click.option("--seed", type=int, default=None, help="Question order for --paper (default: random, printed).")
@@ -331,9 +332,7 @@ def drill_page_command(root: Path, as_of: dt.datetime | None, person_ids: tuple[
     project = open_project(root, out)
     if everyone == bool(person_ids):
         raise click.UsageError("name one or more person ids, or use --all")
-    for person_id in person_ids:
-        if not project.profile_path(person_id).is_file():
-            raise click.UsageError(f"no profile at {project.display(project.profile_path(person_id))}")
+    require_profiles(project, person_ids)
     records = load_people(project, list(person_ids) or None)
     env = make_environment(project.templates_dir)
     renderer = PdfRenderer(project.styles_dir) if paper else None
@@ -428,6 +427,7 @@ def audit_command(root: Path, as_of: dt.datetime | None, start: dt.datetime | No
     from .render import make_environment
 
     project = open_project(root, out)
+    report_misnamed_folders(project, err=True)
     records = load_people(project)
     log, log_problems = read_all_logs(project)
     result = quality.run_audit(records, log, _as_of(as_of), start=start.date() if start else None,

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urljoin
 
 from jinja2 import Environment
 from markupsafe import Markup
@@ -40,6 +41,7 @@ from .output import write_atomic, write_text
 from .pdf import STYLESHEET, PdfRenderer
 from .project import DRILL_LOG, PERSON_ID, Project
 from .render import render
+from .resources import load_url
 from .select import select
 from .validate import pydantic_problems
 
@@ -158,12 +160,15 @@ def drill_packet(env: Environment, project: Project, record: PersonRecord, as_of
 
 
 def inline_stylesheet(styles_dir: Path) -> str:
-    """packet.css with its fonts as data: URIs, so a drill page works offline as one file."""
+    """packet.css with its fonts as data: URIs, so a drill page works offline as one file.
+
+    The fonts are read through the same fetcher rule as every PDF render (``resources.load_url``)."""
     css = (styles_dir / STYLESHEET).read_text(encoding="utf-8")
+    base = styles_dir.resolve().as_uri() + "/"
 
     def embed(match: re.Match[str]) -> str:
-        font = styles_dir / match.group(1)
-        return f"url(data:font/ttf;base64,{base64.b64encode(font.read_bytes()).decode('ascii')})"
+        font, _ = load_url(urljoin(base, match.group(1)), [styles_dir])
+        return f"url(data:font/ttf;base64,{base64.b64encode(font).decode('ascii')})"
 
     return re.sub(r"url\((fonts/[A-Za-z0-9._-]+\.ttf)\)", embed, css)
 
@@ -419,7 +424,7 @@ def _number(text: str) -> float | None:
 
 def log_path(project: Project, person_id: str) -> Path:
     """The drill log sits beside the profile, so it travels with the person's records."""
-    return project.people_dir / person_id / LOG_NAME
+    return project.person_dir(person_id) / LOG_NAME
 
 
 def read_log(project: Project, person_id: str) -> tuple[list[LogEntry], list[Problem]]:

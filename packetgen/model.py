@@ -73,7 +73,8 @@ class Identity(Strict):
     language: str = Field(description="Language the person uses day to day.")
     interpreter_needed: bool = Field(description="true if an interpreter is needed for medical conversations.")
     photo: str | None = Field(
-        default=None, description="Optional photo file, relative to this profile (PNG, JPEG or SVG)."
+        default=None, description="Optional photo file in this person's folder, named relative to this profile: "
+        "PNG, JPEG or SVG (judged by its content), at most 5 MiB."
     )
 
 

@@ -8,8 +8,21 @@ content is not rewritten, so timestamps tell the truth about what a build change
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
+
+TEMP_MARK = ".packetgen-"
+"""Every temp file packetgen writes is named ``.<name>.packetgen-XXXXXXXX.tmp`` (``XXXXXXXX`` from
+``tempfile``), so the cleaner can tell packetgen's own leftovers from anyone else's ``.tmp`` files."""
+
+TEMP_NAME = re.compile(r"\..+" + re.escape(TEMP_MARK) + r"[a-z0-9_]{8}\.tmp")
+"""What ``write_atomic`` names its temp files, matched whole by ``is_own_temp``."""
+
+
+def is_own_temp(name: str) -> bool:
+    """True only for a temp file name ``write_atomic`` makes."""
+    return TEMP_NAME.fullmatch(name) is not None
 
 
 def write_atomic(path: Path, data: bytes, durable: bool = True) -> bool:
@@ -25,7 +38,7 @@ def write_atomic(path: Path, data: bytes, durable: bool = True) -> bool:
     except FileNotFoundError:
         pass
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}{TEMP_MARK}", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

@@ -1,8 +1,9 @@
 """PDF stage: HTML text -> tagged PDF/UA-1 bytes with WeasyPrint.
 
 Fonts and stylesheets are set up once per ``PdfRenderer`` and reused for every document, which is
-most of WeasyPrint's fixed cost. Resource loading is limited to the styles folder and data: URIs,
-so no profile text can make the renderer read other files or the network.
+most of WeasyPrint's fixed cost. Every load goes through ``resources.LocalOnlyFetcher``, given the
+styles folder only (data: URLs only for images), so no document can make the renderer read other
+files or the network; WeasyPrint's log is kept from quoting what it failed to load.
 
 WeasyPrint writes the tag tree, ``/Lang``, ``/MarkInfo`` and ``/DisplayDocTitle`` itself for
 ``pdf/ua-1``; one gap is closed here with pikepdf: see ``footer_as_artifact``.
@@ -18,28 +19,14 @@ import pikepdf
 from weasyprint import CSS, HTML
 from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher
+
+from .resources import LocalOnlyFetcher, quiet_weasyprint_log
 
 log = logging.getLogger(__name__)
 
 STYLESHEET = "packet.css"
 
-
-class LocalOnlyFetcher(URLFetcher):
-    """Allow data: URIs and files under the given folders; refuse everything else."""
-
-    def __init__(self, roots: list[Path]) -> None:
-        super().__init__(allowed_protocols={"file", "data"}, fail_on_errors=False)
-        self._roots = [root.resolve() for root in roots]
-
-    def fetch(self, url, headers=None):  # type: ignore[no-untyped-def]
-        if url.startswith("file:"):
-            from urllib.parse import unquote, urlparse
-
-            target = Path(unquote(urlparse(url).path)).resolve()
-            if not any(target.is_relative_to(root) for root in self._roots):
-                raise ValueError(f"refusing to load {url}: outside the styles folder")
-        return super().fetch(url, headers)
+quiet_weasyprint_log()
 
 
 class PdfRenderer:

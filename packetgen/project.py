@@ -9,6 +9,17 @@ from pathlib import Path
 PERSON_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 """Person ids become folder and file names, so they stay short, lower-case and free of details."""
 
+PERSON_ID_RULE = ("lower-case letters, digits and dashes only, e.g. 'ana-r' (it becomes a file name, so no full "
+                  "names or diagnoses)")
+
+
+def is_person_id(value: str) -> bool:
+    """The person-id rule, checked whole (``$`` alone would let a trailing newline through).
+
+    Every id from the command line and every folder name under people/ passes here before it
+    becomes a path, so no id can climb out of people/ or build/ (``../people/rosa-m``)."""
+    return PERSON_ID.fullmatch(value) is not None
+
 EVENT_ID = PERSON_ID
 """Event ids are the event file's name without .yaml; they become folder names under build/ too."""
 
@@ -35,15 +46,31 @@ class Project:
     def styles_dir(self) -> Path:
         return _own_or_shipped(self.root, "styles")
 
+    def person_dir(self, person_id: str) -> Path:
+        """``people/<id>``; an id that breaks the person-id rule is a programming error here (the CLI
+        refuses it with a usage message first)."""
+        if not is_person_id(person_id):
+            raise ValueError("not a valid person id")
+        return self.people_dir / person_id
+
     def profile_path(self, person_id: str) -> Path:
-        return self.people_dir / person_id / "profile.yaml"
+        return self.person_dir(person_id) / "profile.yaml"
 
     def event_paths(self, person_id: str) -> list[Path]:
         """Event files for one person, in name order (name them by date: 2026-11-02-escalation.yaml)."""
-        folder = self.people_dir / person_id / "events"
+        folder = self.person_dir(person_id) / "events"
         return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
 
     def person_ids(self) -> list[str]:
+        """Every folder under people/ holding a profile and named by the person-id rule."""
+        return [name for name in self._profile_folders() if is_person_id(name)]
+
+    def misnamed_folders(self) -> list[str]:
+        """Folders under people/ holding a profile but not named by the person-id rule: never built,
+        never loaded, never named in a document (the name may hold a full name or a diagnosis)."""
+        return [name for name in self._profile_folders() if not is_person_id(name)]
+
+    def _profile_folders(self) -> list[str]:
         if not self.people_dir.is_dir():
             return []
         return sorted(p.parent.name for p in self.people_dir.glob("*/profile.yaml"))

@@ -2,15 +2,13 @@
 
 Autoescape is on for every template and undefined names fail loudly (StrictUndefined): a typo in
 a template must break the build, not print an empty box on a responder sheet. Free text goes
-through markdown-it-py with raw HTML and images disabled, so a profile cannot inject markup or
-make the PDF renderer fetch anything.
+through markdown-it-py with raw HTML and images disabled and links printed as text, so a profile
+cannot inject markup, make the PDF renderer fetch anything, or put a live link on a sheet.
 """
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import mimetypes
 import re
 import traceback
 from functools import lru_cache
@@ -19,11 +17,41 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, UndefinedError
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
 from markupsafe import Markup
 
 from .event_model import EVENT_TYPE_LABELS
 
+
+def _links_as_text(state: StateCore) -> None:
+    """Free text never becomes a link: ``[label](url)`` prints 'label (url)', ``<url>`` prints the URL.
+
+    A link on a responder sheet is a thing to tap on a phone or click in a PDF, taking someone who
+    is handling a crisis to a page packetgen has never seen (or to a look-alike); the address as text
+    is still there to type if it is trusted. This holds for every document: no template makes a
+    link from profile or event text, whatever the scheme (http, mailto, tel ...)."""
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        children: list[Token] = []
+        opened: list[tuple[str, bool]] = []
+        for token in block.children:
+            if token.type == "link_open":
+                opened.append((str(token.attrGet("href") or ""), token.markup == "autolink"))
+            elif token.type == "link_close":
+                href, autolink = opened.pop() if opened else ("", True)
+                if href and not autolink:
+                    text = Token("text", "", 0)
+                    text.content = f" ({href})"
+                    children.append(text)
+            else:
+                children.append(token)
+        block.children = children
+
+
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable("image")
+_markdown.core.ruler.after("inline", "links_as_text", _links_as_text)
 
 
 @lru_cache(maxsize=8192)
@@ -80,14 +108,6 @@ def make_environment(templates_dir: Path) -> Environment:
     env.filters["event_type"] = event_type
     env.globals["age_on"] = age_on
     return env
-
-
-def photo_data_uri(photo: Path | None) -> str | None:
-    """Embed the photo so the HTML is one self-contained file and the PDF needs no file access."""
-    if photo is None:
-        return None
-    kind = mimetypes.guess_type(photo.name)[0] or "application/octet-stream"
-    return f"data:{kind};base64,{base64.b64encode(photo.read_bytes()).decode('ascii')}"
 
 
 class TemplateFault(Exception):

@@ -18,6 +18,7 @@ from .errors import Problem, dotted
 from .event_model import Event
 from .load import Document
 from .model import SECTION_DEFAULTS, Profile
+from .person_files import path_problems
 from .project import EVENT_ID
 
 M = TypeVar("M", bound=BaseModel)
@@ -123,9 +124,10 @@ def typed(doc: Document, model: type[M], what: str) -> tuple[M | None, list[Prob
 def validate_profile(doc: Document, person_dir: Path) -> tuple[Profile | None, list[Problem]]:
     """Return the typed profile (None if it has errors) and every problem found."""
     profile, problems = typed(doc, Profile, "a profile")
+    problems += path_problems(doc, person_dir)  # even when other fields fail: all problems in one pass
     if profile is None:
         return None, problems
-    problems += _cross_checks(profile, doc, person_dir)
+    problems += _cross_checks(profile, doc)
     if any(p.severity == "error" for p in problems):
         return None, problems
     return profile, problems
@@ -139,13 +141,9 @@ def _placeholders(value: Any, path: tuple[str | int, ...], doc: Document) -> lis
     return [p for key, item in items for p in _placeholders(item, path + (key,), doc)]
 
 
-def _cross_checks(profile: Profile, doc: Document, person_dir: Path) -> list[Problem]:
+def _cross_checks(profile: Profile, doc: Document) -> list[Problem]:
     """Checks that span fields, run only once the types are right (no cascades)."""
     problems = []
-    photo = profile.identity.photo
-    if photo and not (person_dir / photo).is_file():
-        problems.append(Problem(doc.path, doc.line_of(("identity", "photo")), "identity.photo",
-                                f"photo file '{photo}' not found next to the profile: add it or remove the line"))
     seen_ids: set[str] = set()
     for i, consent in enumerate(profile.consents):
         if consent.id in seen_ids:
@@ -179,7 +177,7 @@ def classes_in(profile: Profile, name: str) -> set[str]:
 def validate_event(doc: Document, event_id: str) -> tuple[Event | None, list[Problem]]:
     """One event file -> ``Event`` (None if it has errors) and every problem, as for profiles."""
     event, problems = typed(doc, Event, "an event")
-    if not EVENT_ID.match(event_id):
+    if not EVENT_ID.fullmatch(event_id):
         problems.append(Problem(doc.path, None, "", f"event file name '{event_id}' is not a valid event id: use "
                                 "lower-case letters, digits and dashes, e.g. '2026-11-02-escalation' (it becomes "
                                 "a file name, so no names or diagnoses)"))

@@ -39,7 +39,7 @@ from .build import FORMATS, BuildResult, build
 from .cache import is_source_file, tree_digest
 from .history import last_version
 from .pdf import PdfSession
-from .project import Project
+from .project import Project, is_person_id
 from .render import TemplateFault
 
 log = logging.getLogger(__name__)
@@ -129,7 +129,9 @@ def classify(project: Project, paths: set[Path]) -> Affected:
         if path.is_relative_to(build_dir) or not is_source_file(path):
             continue
         if path.is_relative_to(people_dir) and path != people_dir:
-            affected.people.add(path.relative_to(people_dir).parts[0])
+            name = path.relative_to(people_dir).parts[0]
+            if is_person_id(name):  # a misnamed folder is never built (see Project.misnamed_folders)
+                affected.people.add(name)
             continue
         for folder in shared:
             if path.is_relative_to(folder):

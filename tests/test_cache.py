@@ -168,8 +168,8 @@ def test_stale_temp_files_are_removed_but_young_ones_kept(tmp_path: Path) -> Non
     import os
     import time
 
-    old = tmp_path / "rosa-m" / ".crisis-plan.pdf.abc123.tmp"
-    young = tmp_path / ".index.html.def456.tmp"
+    old = tmp_path / "rosa-m" / ".crisis-plan.pdf.packetgen-abc12345.tmp"
+    young = tmp_path / ".index.html.packetgen-def45678.tmp"
     old.parent.mkdir()
     for path in (old, young):
         path.write_bytes(b"%PDF-1.7 partial")

@@ -215,10 +215,11 @@ def test_serve_injects_reload_script_and_never_serves_dot_files(watching: Runnin
         assert "__packetgen__" not in on_disk
         version = urllib.request.urlopen(f"{base}/__packetgen__/version?path=/rosa-m/crisis-plan.html").read()
         assert version != b"missing"
-        for hidden in ("/.packetgen-cache.json", "/.history/rosa-m.json", "/../people/rosa-m/profile.yaml"):
+        for hidden, code in (("/.packetgen-cache.json", 404), ("/.history/rosa-m.json", 404),
+                             ("/../people/rosa-m/profile.yaml", 400)):
             with pytest.raises(urllib.error.HTTPError) as err:
                 urllib.request.urlopen(base + hidden)
-            assert err.value.code == 404
+            assert err.value.code == code
     finally:
         server.shutdown()
 

@@ -1,0 +1,48 @@
+"""Command-line arguments every command checks the same way: person ids and the people/ folder names.
+
+One place, so ``build --person``, ``drill``, ``status --person``, ``explain``, ``new`` (and any
+later command taking a person) refuse the same ids with the same message.
+"""
+
+from __future__ import annotations
+
+import click
+
+from .project import PERSON_ID_RULE, Project, is_person_id
+
+
+class PersonId(click.ParamType):
+    """Every person id typed on the command line goes through here: the person-id rule ``new`` uses.
+
+    So ``--person ../people/rosa-m`` stops before anything is read or written. The value is not
+    repeated in the message (it may be someone's full name)."""
+
+    name = "person-id"
+
+    def convert(self, value: str, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        if not is_person_id(value):
+            self.fail(f"not a valid person id: use the folder name under people/; {PERSON_ID_RULE}", param, ctx)
+        return value
+
+
+PERSON = PersonId()
+
+
+def require_profiles(project: Project, person_ids: tuple[str, ...] | list[str]) -> None:
+    """A usage error for the first id with no profile (ids have passed ``PERSON`` already)."""
+    for person_id in person_ids:
+        if not project.profile_path(person_id).is_file():
+            raise click.UsageError(f"no profile at {project.display(project.profile_path(person_id))}")
+
+
+def report_misnamed_folders(project: Project, err: bool = False) -> int:
+    """One line per folder under people/ whose name breaks the person-id rule; how many.
+
+    Terminal only: the folder name may hold a full name or a diagnosis, so it never reaches a
+    document, the index, the audit or any file under build/ (those folders are never loaded)."""
+    folders = project.misnamed_folders()
+    for name in folders:
+        shown = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in name)
+        click.echo(f"{project.display(project.people_dir)}/{shown}/: folder name is not a valid person id, so it is "
+                   f"not built: rename the folder: {PERSON_ID_RULE}", err=err)
+    return len(folders)
