@@ -8,7 +8,7 @@ that look the same are one revision.
 The plan version is the supervisor's number, and people forget to raise it. A document must never
 print the same label for different content, so when what it shows differs from the first revision
 recorded under the current ``plan.version``, the label says which edit it is:
-``3 (edit 2, 24 Nov 2026)``. ``packetgen check`` warns about it (``version_warning``).
+``3 (edit 2, 24 Nov 2026)``, and ``packetgen check`` warns (``version_unchanged_since``).
 """
 
 from __future__ import annotations
