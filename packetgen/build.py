@@ -22,14 +22,15 @@ from .cache import CACHE_SCHEMA, BuildCache, Digests, clean_temp_files, combine,
 from .documents import ALL_DOCUMENTS, BY_NAME, LARGE_PRINT_OF, PERSON_DOCUMENTS, DocumentKind, large_print
 from .errors import Problem, Severity, dotted
 from .event_model import Event
-from .history import describe_changes, last_version, record_revision
+from .history import forget_removed, last_version
 from .load import Document, load_yaml
 from .model import Profile
 from .output import write_atomic, write_text
 from .pdf import STYLESHEET, PdfSession, die_with_parent
 from .person_files import Refused, read_person_file
 from .project import Project
-from .render import age_on, make_environment, render
+from .render import age_on, long_date, make_environment, render
+from .revisions import PersonHistory, person_history, record_history, version_not_raised
 from .rules import (
     EventPair,
     Gate,
@@ -197,8 +198,9 @@ def render_person_document(
     assert profile is not None
     selection = select(profile, kind.audience, kind.sections, as_of)
     review = review_status(profile.plan, as_of)
+    label = (extra or {}).get("version_label") or str(profile.plan.version)
     context: dict[str, Any] = {
-        "view": selection.view,
+        "view": selection.view | {"version_label": label},
         "kind": kind,
         "audience": selection.audience,
         "review": review,
@@ -217,7 +219,7 @@ def render_person_document(
     html = render(env, kind.template, {**context, "stylesheets": stylesheets, "print_layout": False})
     print_html = (render(env, kind.template, {**context, "stylesheets": [], "print_layout": True})
                   if want_print else "")
-    facts = manifest(record, kind, selection, review, as_of, stamp) | context.get("manifest_extra", {})
+    facts = manifest(record, kind, selection, review, as_of, stamp, label) | context.get("manifest_extra", {})
     return Rendered(kind, html, print_html, facts)
 
 
@@ -238,9 +240,14 @@ def photo_data_uri(record: PersonRecord) -> str | None:
         return None
 
 
+MANIFEST_NOTE = ("A section or contact this audience does not get reads 'not shared with <audience>' whether "
+                 "or not the profile has it; contacts not shared are left out and not counted.")
+
+
 def manifest(record: PersonRecord, kind: DocumentKind, selection: Selection, review: ReviewStatus,
-             as_of: dt.date, stamp: dict[str, str]) -> dict[str, Any]:
-    """The proof of what this document shows and withholds, and why."""
+             as_of: dt.date, stamp: dict[str, str], version_label: str) -> dict[str, Any]:
+    """The proof of what this document shows and withholds, and why (in words that do not tell
+    whether a withheld section exists: see ``select.not_shared``)."""
     assert record.profile is not None
     return {
         "document": kind.name,
@@ -248,7 +255,9 @@ def manifest(record: PersonRecord, kind: DocumentKind, selection: Selection, rev
         "audience": selection.audience.key,
         "as_of": as_of.isoformat(),
         "plan_version": record.profile.plan.version,
+        "plan_version_label": version_label,
         "fingerprint": stamp["fingerprint"],
+        "note": MANIFEST_NOTE,
         "sections": [
             {"section": d.section, "sharing": d.sharing, "included": d.included, "reason": d.reason,
              "consent": d.consent_id}
@@ -374,42 +383,44 @@ def job_key(job: Job, digests: Digests, source: str, as_of: dt.date) -> str:
                    data_digest(dated_state(job, as_of)))
 
 
-def document_fingerprint(project: Project, record: PersonRecord, kind: DocumentKind, as_of: dt.date) -> str:
+def document_fingerprint(project: Project, job: Job, as_of: dt.date) -> str:
     """The source fingerprint a build prints in this document's footer (the first 10 characters of
     its cache key), so a drill or a supervisor can match a paper copy to its inputs."""
     digests = Digests(environment(project.templates_dir), project.templates_dir, project.styles_dir)
-    job = Job(record, kind, Path(record.person_id) / kind.name)
-    return job_key(job, digests, tree_digest(project.person_dir(record.person_id)), as_of)[:10]
+    return job_key(job, digests, tree_digest(project.person_dir(job.record.person_id)), as_of)[:10]
 
 
-def view_data(view: dict[str, Any]) -> dict[str, Any]:
-    """A selected view as plain data, for diffing."""
-    return json.loads(json.dumps(view, default=lambda v: v.model_dump(mode="json", exclude_none=True)))
+def with_history(job: Job, found: PersonHistory) -> Job:
+    """Add the document's version label, and "what changed since the last version" to documents that
+    show it, both worked out from this document's own view of the revisions (``packetgen/versions.py``)."""
+    return Job(job.record, job.kind, job.stem, {**job.extra, **found.extras(job.kind)})
 
 
-def with_changes(job: Job, previous: dict[str, Any] | None, as_of: dt.date) -> Job:
-    """Add "what changed since the last version" to documents that show it.
+def person_job(project: Project, record: PersonRecord, kind: DocumentKind, as_of: dt.date) -> Job:
+    """One person document as the next build would make it, history included, without writing anything
+    (for drills, which must print the same label and fingerprint as the built packet)."""
+    assert record.profile is not None
+    kinds = [job.kind for job in plan_jobs([record], as_of)]
+    found = person_history(project.build_dir, record.person_id, record.profile, kinds, as_of,
+                           generated_at().strftime("%Y-%m-%d %H:%M UTC"))
+    return with_history(Job(record, kind, Path(record.person_id) / kind.name), found)
 
-    Both versions go through the same consent selection for this document's audience before they
-    are compared, so a change in a section this audience may not see is never mentioned."""
-    if not job.kind.shows_changes:
-        return job
-    extra: dict[str, Any] = {"changes": None, "previous": None}
-    if previous is not None:
-        try:
-            old = Profile.model_validate(previous["profile"])
-        except ValueError:
-            old = None  # recorded by an older model: nothing reliable to compare with
-        if old is not None:
-            profile = job.record.profile
-            assert profile is not None
-            kind = job.kind
-            extra = {
-                "changes": describe_changes(view_data(select(old, kind.audience, kind.sections, as_of).view),
-                                            view_data(select(profile, kind.audience, kind.sections, as_of).view)),
-                "previous": {"version": previous["version"], "recorded": previous["recorded"]},
-            }
-    return Job(job.record, job.kind, job.stem, {**job.extra, **extra})
+
+def version_warnings(project: Project, record: PersonRecord, as_of: dt.date) -> list[Problem]:
+    """For ``check``: the documents changed since the plan version was first recorded, but
+    ``plan.version`` did not (compared on what the documents show, so it names no content)."""
+    if not record.ok or record.profile is None:
+        return []
+    kinds = [job.kind for job in plan_jobs([record], as_of)]
+    found = person_history(project.build_dir, record.person_id, record.profile, kinds, as_of, "")
+    first = version_not_raised(found)
+    if first is None:
+        return []
+    version = record.profile.plan.version
+    return [Problem(record.doc.path, record.doc.line_of(("plan", "version")), "plan.version",
+                    f"the plan changed since version {version} was first recorded on "
+                    f"{long_date(first.recorded[:10])}, but plan.version is still {version}: raise it "
+                    f"(until then the documents print version {version} with an edit number)", "warning")]
 
 
 _ENVIRONMENTS: dict[Path, Environment] = {}
@@ -461,6 +472,10 @@ def build(project: Project, *, people: list[str] | None = None, formats: tuple[s
                    generated_at().strftime("%Y-%m-%d %H:%M UTC"), large_print)
     clean_temp_files(project.build_dir)
     cache = BuildCache.load(project.build_dir)
+    # Someone removed from people/ keeps nothing at rest (their old documents are another matter).
+    everyone = set(project.person_ids())
+    forget_removed(project.build_dir, everyone)
+    cache.forget_people_except(everyone)
     env = environment(project.templates_dir)
     digests = Digests(env, project.templates_dir, project.styles_dir)
 
@@ -521,15 +536,14 @@ def _build_people(ctx: _Context, ids: list[str], sources: dict[str, str], quick:
     digests = Digests(env, project.templates_dir, project.styles_dir)
     records = [load_person(project, pid) for pid in ids]
     result.people += records
-    previous = {}
+    planned = plan_jobs(records, as_of, large_print=ctx.large_print)
+    histories = {}
     for record in records:
-        if record.profile is not None:
-            prev, _ = record_revision(project.build_dir, record.person_id,
-                                      record.profile.model_dump(mode="json", exclude_none=True),
-                                      record.profile.plan.version, ctx.stamp_time, sources[record.person_id][:10])
-            previous[record.person_id] = prev.__dict__ if prev else None
-    jobs = [with_changes(job, previous[job.record.person_id], as_of)
-            for job in plan_jobs(records, as_of, large_print=ctx.large_print)]
+        if record.ok and record.profile is not None:
+            kinds = [job.kind for job in planned if job.record is record]
+            histories[record.person_id] = record_history(project.build_dir, record.person_id, record.profile,
+                                                         kinds, as_of, ctx.stamp_time)
+    jobs = [with_history(job, histories[job.record.person_id]) for job in planned]
     result.incomplete += [job.stem for job in jobs if job.extra.get("gates")]
     todo = []
     keys: dict[str, str] = {}

@@ -197,6 +197,11 @@ class BuildCache:
     def forget_person(self, person_id: str) -> None:
         self.people.pop(person_id, None)
 
+    def forget_people_except(self, person_ids: set[str]) -> None:
+        """Drop the index rows (names, consent ids) of people no longer in people/."""
+        for person_id in [p for p in self.people if p not in person_ids]:
+            self.forget_person(person_id)
+
     def save(self) -> None:
         data = {"schema": CACHE_SCHEMA, "jobs": self.jobs, "people": self.people, "index": self.index}
         write_text(self.path, json.dumps(data, separators=(",", ":"), sort_keys=True), durable=False)

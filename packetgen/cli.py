@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build import FORMATS, build, dated_warnings, gate_problems, load_people
+from .build import FORMATS, build, dated_warnings, gate_problems, load_people, version_warnings
 from .cli_args import PERSON, report_misnamed_folders, require_profiles
 from .documents import BY_NAME
 from .errors import errors, warnings
@@ -174,6 +174,7 @@ def check_command(root: Path, as_of: dt.datetime | None, people: tuple[str, ...]
     records = load_people(project, list(people) or None)
     problems = [p for r in records for p in r.problems]
     problems += [w for record in records for w in dated_warnings(record, day)]
+    problems += [w for record in records for w in version_warnings(project, record, day)]
     gates_by = {r.person_id: gate_problems(r, day, "warning" if allow_incomplete else "error") for r in records if r.ok}
     gates = [g for found in gates_by.values() for g in found]
     problems += gates
@@ -259,10 +260,12 @@ def explain_command(root: Path, as_of: dt.datetime | None, person_id: str, docum
     for d in selection.decisions:
         mark = "SHOWN   " if d.included else "withheld"
         label = d.section
-        if label.startswith("contacts.people["):
-            index = int(label.split("[")[1].rstrip("]"))
-            label += f" {record.profile.contacts.people[index].role}"
-        click.echo(f"  {mark}  {label:<{width + 14}} {d.sharing:<10} {d.reason}")
+        if label.startswith("contacts.shown["):
+            # A contact the document prints, so its role is no secret here.
+            label += f" {selection.view['contacts'][int(label.split('[')[1].rstrip(']'))].role}"
+        click.echo(f"  {mark}  {label:<{width + 14}} {d.sharing or '-':<10} {d.reason}")
+    click.echo("A section not shown reads the same whether the profile has it or not; contacts not shared are "
+               "left out. See the profile's sharing: and consents: for why.")
 
 
 @main.command("schema")

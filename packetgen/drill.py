@@ -32,7 +32,7 @@ from jinja2 import Environment
 from markupsafe import Markup
 from pydantic import Field, ValidationError, model_validator
 
-from .build import PersonRecord, document_fingerprint, generated_at, render_person_document
+from .build import PersonRecord, document_fingerprint, generated_at, person_job, render_person_document
 from .documents import BY_NAME, DocumentKind
 from .errors import Problem, dotted
 from .load import Document, load_yaml
@@ -148,9 +148,10 @@ def drill_packet(env: Environment, project: Project, record: PersonRecord, as_of
     """Render the person's responder packet through the normal pipeline and pick the questions."""
     profile = record.profile
     assert profile is not None, "drills are only built for valid profiles"
-    stamp = {"fingerprint": document_fingerprint(project, record, DRILL_KIND, as_of),
+    job = person_job(project, record, DRILL_KIND, as_of)
+    stamp = {"fingerprint": document_fingerprint(project, job, as_of),
              "generated": generated_at().strftime("%Y-%m-%d %H:%M UTC")}
-    rendered = render_person_document(env, record, DRILL_KIND, as_of, stamp)
+    rendered = render_person_document(env, record, DRILL_KIND, as_of, stamp, job.extra)
     view = select(profile, DRILL_KIND.audience, DRILL_KIND.sections, as_of).view
     match = re.search(r"<body[^>]*>(.*)</body>", rendered.print_html, re.DOTALL)
     assert match, "the packet template must render a <body>"

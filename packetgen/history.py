@@ -1,14 +1,17 @@
 """Revision history per person, and "what changed since the last version" in plain words.
 
-Staff need to know what is new in a plan before a shift. Each time a person's validated profile
-differs from the last recorded one, a revision is appended to ``build/.history/<person-id>.json``
-(kept in build/, out of the watched people/ folder, and dot-named so ``--serve`` never serves it:
-it holds the whole profile, internal notes included). Deleting build/ forgets the history; the
-next build starts it again with "first version on record".
+Staff need to know what is new in a plan before a shift. Each time what a person's documents show
+differs from the last recorded revision, a revision is appended to ``build/.history/<person-id>.json``
+(kept in build/, out of the watched people/ folder, and dot-named so ``--serve`` never serves it).
 
-``describe_changes`` is a plain function: old data, new data -> sentences. The build feeds it the
-two *selected views* a document may show (not the raw profiles), so a change to a section the
-audience may not see never appears, not even as "changed".
+A revision keeps only what at least one of the person's documents shows (``shown.Today.shown``),
+never the whole profile: internal notes, consent records and anything withheld from every audience
+never reach it. Every build filters the stored revisions again under today's decisions, so a
+narrowed sharing class, a lapsed or withdrawn consent drops that part from old revisions too, and
+neighbours that become equal are merged. A person removed from people/ loses their history.
+Deleting build/ forgets it all; the next build starts again with "first version on record".
+
+``describe_changes`` is a plain function: old view, new view -> sentences.
 """
 
 from __future__ import annotations
@@ -25,53 +28,88 @@ from .output import write_text
 log = logging.getLogger(__name__)
 
 HISTORY_DIR = ".history"
+HISTORY_SCHEMA = 2
+"""1 kept whole profiles; such files are cut down to the last plan version when read."""
 MAX_REVISIONS = 50
-"""Older revisions are dropped: the plan shows only the last change, and the file stays small."""
+"""Older revisions are dropped: the documents use only the last few, and the file stays small."""
 
 
 @dataclass(frozen=True)
 class Revision:
     version: int
     recorded: str
-    source: str
-    profile: dict[str, Any]
+    shown: dict[str, Any]
+    """What the person's documents showed, filtered again under today's decisions on every build."""
+
+
+@dataclass(frozen=True)
+class History:
+    revisions: list[Revision]
+    last_version: int | None
+    """The plan version of the last good build, kept even when no revision is (an old-format file)."""
 
 
 def history_path(build_dir: Path, person_id: str) -> Path:
     return build_dir / HISTORY_DIR / f"{person_id}.json"
 
 
-def load_history(build_dir: Path, person_id: str) -> list[Revision]:
+def load_history(build_dir: Path, person_id: str) -> History:
+    """The stored revisions; an unreadable file is a new history, an old-format one is cut down at once."""
+    path = history_path(build_dir, person_id)
     try:
-        raw = json.loads(history_path(build_dir, person_id).read_text(encoding="utf-8"))
-        return [Revision(r["version"], r["recorded"], r["source"], r["profile"]) for r in raw["revisions"]]
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        if raw.get("schema") != HISTORY_SCHEMA:
+            # Schema 1 kept whole profiles (internal notes included): keep only the version number.
+            old = raw["revisions"]
+            history = History([], int(old[-1]["version"]) if old else None)
+            save_history(build_dir, person_id, history)
+            return history
+        revisions = [Revision(int(r["version"]), str(r["recorded"]), dict(r["shown"])) for r in raw["revisions"]]
+        last = raw.get("last_version")
+        return History(revisions, int(last) if last is not None else None)
     except FileNotFoundError:
-        return []
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        log.warning("%s unreadable (%s): starting a new history", history_path(build_dir, person_id), exc)
-        return []
+        return History([], None)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
+        # Not the exception text: it could quote the file's content.
+        log.warning("%s unreadable: starting a new history", path)
+        return History([], None)
 
 
-def record_revision(build_dir: Path, person_id: str, profile: dict[str, Any], version: int, recorded: str,
-                    source: str) -> tuple[Revision | None, Revision]:
-    """Append ``profile`` if it differs from the last revision. Returns (previous, current)."""
-    revisions = load_history(build_dir, person_id)
-    if not revisions or revisions[-1].profile != profile:
-        revisions.append(Revision(version, recorded, source, profile))
-        revisions = revisions[-MAX_REVISIONS:]
-        payload = {"person": person_id,
-                   "revisions": [r.__dict__ for r in revisions]}
-        # Compact: json's C encoder only runs without indent, and 1000 people add up.
-        write_text(history_path(build_dir, person_id), json.dumps(payload, ensure_ascii=False) + "\n",
-                   durable=False)
-    previous = revisions[-2] if len(revisions) > 1 else None
-    return previous, revisions[-1]
+def save_history(build_dir: Path, person_id: str, history: History) -> None:
+    payload = {"schema": HISTORY_SCHEMA, "person": person_id, "last_version": history.last_version,
+               "revisions": [r.__dict__ for r in history.revisions]}
+    # Compact: json's C encoder only runs without indent, and 1000 people add up.
+    write_text(history_path(build_dir, person_id), json.dumps(payload, ensure_ascii=False) + "\n", durable=False)
+
+
+def updated(history: History, current: Revision, refilter: Callable[[dict[str, Any]], dict[str, Any]]) -> History:
+    """Stored revisions filtered again with ``refilter`` (today's decisions), equal neighbours merged
+    (the earlier kept), then ``current`` appended if it differs from the last."""
+    revisions: list[Revision] = []
+    for revision in [*history.revisions, current]:
+        shown = current.shown if revision is current else refilter(revision.shown)
+        if revisions and revisions[-1].shown == shown:
+            continue
+        revisions.append(Revision(revision.version, revision.recorded, shown))
+    revisions = revisions[-MAX_REVISIONS:]
+    return History(revisions, revisions[-1].version)
 
 
 def last_version(build_dir: Path, person_id: str) -> int | None:
     """The plan version of the last good build, for "source has errors, showing version N"."""
-    revisions = load_history(build_dir, person_id)
-    return revisions[-1].version if revisions else None
+    return load_history(build_dir, person_id).last_version
+
+
+def forget_removed(build_dir: Path, person_ids: set[str]) -> list[Path]:
+    """Delete the history of everyone not in ``person_ids`` (removed from people/): no document of
+    theirs is built any more, so nothing of theirs may stay at rest."""
+    folder = build_dir / HISTORY_DIR
+    removed = []
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        if path.stem not in person_ids:
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
 
 
 # --- describing changes -----------------------------------------------------------------------
@@ -230,8 +268,7 @@ def _diff_records(old: list[Any], new: list[Any], path: str, out: list[str]) -> 
     for key, item in after.items():
         if key not in before:
             out.append(f"{noun} added: {summary(item)}")
-        elif before[key] != item:
-            fields = [f for f in item if f != "sharing" and before[key].get(f) != item.get(f)]
+        elif fields := [f for f in {**before[key], **item} if f != "sharing" and before[key].get(f) != item.get(f)]:
             details = []
             for f in fields:
                 a, b = before[key].get(f), item.get(f)

@@ -2,13 +2,14 @@
 
 This is the consent boundary. Templates never see a withheld section: they receive a view in
 which it is ``None``, so no template mistake can leak it. Every decision carries a reason for the
-manifest and ``packetgen explain``.
+manifest and ``packetgen explain``; a section not shown always reads "not shared with <audience>",
+whether the profile lacks it or withholds it (see ``not_shared``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .audiences import AUDIENCES, Audience
@@ -20,7 +21,8 @@ from .validate import section_class
 @dataclass(frozen=True)
 class Decision:
     section: str
-    sharing: str
+    sharing: str | None
+    """The class that decided; None when the section is not shown (see ``not_shared``)."""
     included: bool
     reason: str
     consent_id: str | None = None
@@ -49,6 +51,38 @@ def decide(profile: Profile, section: str, sharing: str, audience: Audience, as_
     return Decision(name, sharing, False, f"class consent: no consent record for {audience.key} covers {section}")
 
 
+NOT_PART = "not part of this document"
+
+
+def not_shared(name: str, audience: Audience) -> Decision:
+    """The one wording for anything this audience does not get, whether or not the profile has it.
+
+    A manifest that said "not in the profile" for a missing section but "consent expired" or
+    "class internal" for a withheld one would tell the reader that the withheld section exists
+    (and roughly what it is). So every section the document could carry but does not show reads
+    the same, with no class and no consent id."""
+    return Decision(name, None, False, f"not shared with {audience.label}")
+
+
+def section_decision(profile: Profile, name: str, present: bool, sharing: str, audience: Audience,
+                     sections: tuple[str, ...], as_of: dt.date) -> Decision:
+    """Whether a document with ``sections`` for ``audience`` shows section ``name``, in public words.
+
+    ``present`` and ``sharing`` describe the section's data (the profile's own, or an old revision's
+    seen under today's classes); the consents are always ``profile``'s, today's."""
+    if name not in sections:
+        return Decision(name, None, False, NOT_PART)
+    if not present:
+        return not_shared(name, audience)
+    decision = decide(profile, name, sharing, audience, as_of)
+    return decision if decision.included else not_shared(name, audience)
+
+
+def contact_decision(profile: Profile, sharing: str | None, audience: Audience, as_of: dt.date) -> Decision | None:
+    """A contact with its own class gets its own decision; None when it simply follows its section."""
+    return None if sharing is None else decide(profile, "contacts", sharing, audience, as_of)
+
+
 @dataclass
 class Selection:
     """What one document may show: a filtered view of the profile plus the reasons."""
@@ -68,12 +102,8 @@ def select(profile: Profile, audience_key: str, sections: tuple[str, ...], as_of
     decisions: list[Decision] = []
     for name in SECTION_NAMES:
         value = getattr(profile, name)
-        if name not in sections or value is None:
-            reason = "not part of this document" if name not in sections else "not in the profile"
-            decisions.append(Decision(name, section_class(profile, name), False, reason))
-            view[name] = None
-            continue
-        decision = decide(profile, name, section_class(profile, name), audience, as_of)
+        decision = section_decision(profile, name, value is not None, section_class(profile, name), audience,
+                                    sections, as_of)
         decisions.append(decision)
         view[name] = value if decision.included else None
     if view.get("contacts") is not None:
@@ -82,17 +112,19 @@ def select(profile: Profile, audience_key: str, sections: tuple[str, ...], as_of
 
 
 def _select_contacts(profile: Profile, audience: Audience, as_of: dt.date, decisions: list[Decision]) -> list[Contact]:
-    """Contacts may each override the section's class (a guardian's number, say)."""
-    shown = []
-    for i, contact in enumerate(profile.contacts.people):
-        if contact.sharing is None:
-            shown.append(contact)
+    """Contacts may each override the section's class (a guardian's number, say).
+
+    Only contacts shown get a decision, labelled by their place in the document's list
+    (``contacts.shown[0]`` is the first contact printed): a manifest must reveal neither who was
+    withheld nor how many."""
+    shown: list[Contact] = []
+    for contact in profile.contacts.people:
+        decision = contact_decision(profile, contact.sharing, audience, as_of)
+        if decision is not None and not decision.included:
             continue
-        # The label is an index, not the role: a manifest must not reveal who was withheld.
-        decision = decide(profile, "contacts", contact.sharing, audience, as_of, label=f"contacts.people[{i}]")
-        decisions.append(decision)
-        if decision.included:
-            shown.append(contact)
+        if decision is not None:
+            decisions.append(replace(decision, section=f"contacts.shown[{len(shown)}]"))
+        shown.append(contact)
     return shown
 
 
@@ -106,13 +138,9 @@ def select_event(event: Event, audience_key: str) -> tuple[Event, list[Decision]
     audience = AUDIENCES[audience_key]
     if "care-team" not in audience.classes:
         raise ValueError(f"event documents carry care-team information; {audience_key} may not receive them")
-    decisions = []
-    view = event
-    if event.internal_notes is not None:
-        shown = "internal" in audience.classes
-        reason = ("class internal: shared with internal staff" if shown
-                  else "class internal: stays inside the provider")
-        decisions.append(Decision("event.internal_notes", "internal", shown, reason))
-        if not shown:
-            view = event.model_copy(update={"internal_notes": None})
-    return view, decisions
+    # Always one decision, in the same words whether or not the event has notes: a case manager's
+    # manifest must not tell them that internal notes exist.
+    if "internal" in audience.classes and event.internal_notes is not None:
+        return event, [Decision("event.internal_notes", "internal", True, "class internal: shared with internal staff")]
+    view = event.model_copy(update={"internal_notes": None}) if event.internal_notes is not None else event
+    return view, [not_shared("event.internal_notes", audience)]

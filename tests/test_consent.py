@@ -173,15 +173,22 @@ def test_manifest_gives_reasons(project: Path) -> None:
     write_profile(project, "testa", matrix_profile())
     assert run_cli("build", "--root", str(project), "--as-of", AS_OF, "--format", "html").exit_code == 0
     manifest = json.loads((project / "build" / "testa" / "responder-packet.manifest.json").read_text())
-    reasons = {row["section"]: (row["included"], row["reason"]) for row in manifest["sections"]}
+    rows = {row["section"]: (row["included"], row["sharing"], row["reason"]) for row in manifest["sections"]}
     assert manifest["audience"] == "emergency-responders"
-    assert reasons["allergies"] == (False, "consent expired expired on 2026-01-01")
-    assert reasons["medications"] == (False, "class internal: stays inside the provider")
-    assert reasons["behavioral_health"][0] is False and "no consent record" in reasons["behavioral_health"][1]
-    assert reasons["contacts.people[1]"][0] is False
+    assert rows["communication"] == (True, "responder",
+                                     "class responder: shared with Emergency responders (EMS, police)")
+    # Expired consent, internal class, no consent record: one wording, no class, no consent id,
+    # exactly what a profile without the section gets (issue 12).
+    for name in ("allergies", "medications", "behavioral_health"):
+        assert rows[name] == (False, None, "not shared with Emergency responders (EMS, police)")
+    assert rows["health_history"] == (False, None, "not part of this document")
+    # The withheld sister is neither listed nor counted.
+    assert not [name for name in rows if name.startswith("contacts.")]
     mobile = json.loads((project / "build" / "testa" / "mobile-crisis-packet.manifest.json").read_text())
     row = next(r for r in mobile["sections"] if r["section"] == "allergies")
     assert row["included"] and row["consent"] == "in-force"
+    sister = next(r for r in mobile["sections"] if r["section"] == "contacts.shown[1]")
+    assert sister["included"] and sister["consent"] == "in-force"
 
 
 @pytest.mark.parametrize("day, shown", [("2026-12-31", True), ("2027-01-01", False)])
@@ -196,8 +203,9 @@ def test_expiry_flips_exactly_the_covered_sections(project: Path, day: str, show
         assert (word in doc.html) is (word in before.html)
     changed = {(a["section"], a["included"]) for a in before.manifest["sections"]} ^ \
               {(b["section"], b["included"]) for b in doc.manifest["sections"]}
-    assert {name for name, _ in changed} <= {"allergies", "behavioral_health", "contacts.people[1]"}
-    assert len(changed) == (0 if shown else 6)
+    assert {name for name, _ in changed} <= {"allergies", "behavioral_health", "contacts.shown[1]"}
+    # allergies and behavioral health flip; the sister's own row goes (a withheld contact has none).
+    assert len(changed) == (0 if shown else 5)
 
 
 def test_explain_prints_the_decision_table(project: Path) -> None:
@@ -206,8 +214,13 @@ def test_explain_prints_the_decision_table(project: Path) -> None:
     assert result.exit_code == 0
     lines = result.output.splitlines()
     assert lines[0].startswith("responder-packet for testa: audience Emergency responders")
-    row = next(line for line in lines if "contacts.people[1]" in line)
-    assert "withheld" in row and "Sister" in row and "no consent record for emergency-responders" in row
+    row = next(line for line in lines if " allergies " in line)
+    assert row.split() == ["withheld", "allergies", "-", "not", "shared", "with", "Emergency", "responders",
+                           "(EMS,", "police)"]
+    assert "Sister" not in result.output and "contacts." not in result.output
+    mobile = run_cli("explain", "--root", str(project), "--as-of", AS_OF, "testa", "mobile-crisis-packet")
+    row = next(line for line in mobile.output.splitlines() if "contacts.shown[1]" in line)
+    assert "SHOWN" in row and "Sister" in row and "consent in-force" in row
 
 
 # --- generated profiles -----------------------------------------------------------------------

@@ -177,8 +177,9 @@ def test_case_manager_documents_leak_nothing_internal_or_unconsented(built: Path
             assert word not in raw and word not in pdf and word not in manifest, (name, event_id, word)
     manifest = json.loads(doc(built, "2026-11-02-mobile-crisis", name, ".manifest.json").read_text())
     assert manifest["audience"] == "case-manager"
-    assert {"section": "event.internal_notes", "sharing": "internal", "included": False,
-            "reason": "class internal: stays inside the provider"} in manifest["event_fields"]
+    # The same words whether or not the event has internal notes (issue 12: a manifest must not tell).
+    assert manifest["event_fields"] == [{"section": "event.internal_notes", "sharing": None, "included": False,
+                                         "reason": "not shared with Case manager"}]
 
 
 def test_partnership_review_is_internal_and_shows_internal_notes(built: Path) -> None:
