@@ -146,7 +146,7 @@ def check_command(root: Path, as_of: dt.datetime | None, allow_incomplete: bool)
     """
     project = open_project(root)
     day = _as_of(as_of)
-    records = load_people(project)
+    records = load_people(project, as_of=day)
     problems = [p for r in records for p in r.problems]
     problems += [w for record in records for w in dated_warnings(record, day)]
     gates_by = {r.person_id: gate_problems(r, day, "warning" if allow_incomplete else "error") for r in records if r.ok}
@@ -183,7 +183,7 @@ def status_command(root: Path, as_of: dt.datetime | None, people: tuple[str, ...
         if not project.profile_path(person_id).is_file():
             raise click.UsageError(f"no profile at {project.display(project.profile_path(person_id))}")
     day = _as_of(as_of)
-    records = load_people(project, list(people) or None)
+    records = load_people(project, list(people) or None, as_of=day)
     if not records:
         click.echo(f"no profiles found under {project.display(project.people_dir)}/")
         sys.exit(1)
@@ -217,7 +217,7 @@ def explain_command(root: Path, as_of: dt.datetime | None, person_id: str, docum
     project = open_project(root)
     if not project.profile_path(person_id).is_file():
         raise click.UsageError(f"no profile at {project.display(project.profile_path(person_id))}")
-    (record,) = load_people(project, [person_id])
+    (record,) = load_people(project, [person_id], as_of=_as_of(as_of))
     if record.profile is None:
         for problem in record.problems:
             click.echo(str(problem), err=True)
@@ -305,7 +305,7 @@ def drill_page_command(root: Path, as_of: dt.datetime | None, person_ids: tuple[
     for person_id in person_ids:
         if not project.profile_path(person_id).is_file():
             raise click.UsageError(f"no profile at {project.display(project.profile_path(person_id))}")
-    records = load_people(project, list(person_ids) or None)
+    records = load_people(project, list(person_ids) or None, as_of=_as_of(as_of))
     env = make_environment(project.templates_dir)
     renderer = PdfRenderer(project.styles_dir) if paper else None
     if paper and seed is None:
@@ -397,7 +397,7 @@ def audit_command(root: Path, as_of: dt.datetime | None, start: dt.datetime | No
     from .render import make_environment
 
     project = open_project(root, out)
-    records = load_people(project)
+    records = load_people(project, as_of=_as_of(as_of))
     log, log_problems = read_all_logs(project)
     result = quality.run_audit(records, log, _as_of(as_of), start=start.date() if start else None,
                                end=end.date() if end else None, sample=sample, seed=seed if sample else None,

@@ -63,8 +63,9 @@ def person(project: Path) -> Path:
     ({"  notified_at: 2026-11-03 09:00": "  notifed_at: 2026-11-03 09:00"},
      "people/testa/events/2026-11-02-x.yaml:14: case_manager.notifed_at: unknown field 'notifed_at' "
      "(did you mean 'notified_at'?)"),
-    ({"presenting_risk: Risk\n": ""}, "people/testa/events/2026-11-02-x.yaml:1: presenting_risk: required field "
-     "is missing: add 'presenting_risk:'"),
+    # A missing top-level field points at where it belongs: the line of the field that follows it.
+    ({"presenting_risk: Risk\n": ""}, "people/testa/events/2026-11-02-x.yaml:4: presenting_risk: required field "
+     "is missing: add 'presenting_risk:' before 'immediate_response:'"),
     ({"  notified_at: 2026-11-03 09:00": "  notified_at: 2026-11-01 09:00"},
      "people/testa/events/2026-11-02-x.yaml:14: case_manager.notified_at: notified before the event happened"),
     ({"  notified_at: 2026-11-03 09:00": "  notified_at: 2026-11-03T09:00:00Z"},
