@@ -27,6 +27,7 @@ _JOINERS = {"\u200c", "\u200d"}
 _REFUSED_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 """Everything YAML cannot hold, plus line breaks other than CR and LF (NEL is in \\x85)."""
 _BREAK = re.compile(r"\r\n|\r|\n")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def line_starts(text: str) -> list[int]:
@@ -97,7 +98,8 @@ def first_invisible(value: str) -> int | None:
     """Index of the first invisible formatting character in ``value`` that is not an allowed joiner."""
     if value.isascii():
         return None
-    for index, char in enumerate(value):
+    for found in _NON_ASCII.finditer(value):
+        index, char = found.start(), found.group()
         if is_invisible(char) and not (char in _JOINERS and _joiner_allowed(value, index)):
             return index
     return None
@@ -106,4 +108,7 @@ def first_invisible(value: str) -> int | None:
 def normalised(value: str) -> str:
     """The text a reader sees: NFKC (full-width and compatibility forms folded) with every invisible
     formatting character removed, joiners included. What placeholder checks look at."""
-    return "".join(c for c in unicodedata.normalize("NFKC", value) if not is_invisible(c))
+    if value.isascii():
+        return value
+    folded = unicodedata.normalize("NFKC", value)
+    return _NON_ASCII.sub(lambda m: "" if is_invisible(m.group()) else m.group(), folded)

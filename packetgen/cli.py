@@ -17,6 +17,7 @@ from . import __version__
 from .build import FORMATS, build, dated_warnings, gate_problems, load_people
 from .documents import BY_NAME
 from .errors import errors, warnings
+from .inventory import unread_files
 from .project import PERSON_ID, open_project
 from .select import select
 from .starter import write_starter
@@ -74,6 +75,8 @@ def build_command(root: Path, as_of: dt.datetime | None, people: tuple[str, ...]
     result = build(project, people=list(people) or None, formats=formats, as_of=_as_of(as_of), force=force,
                    progress=not quiet and sys.stderr.isatty(), workers=workers, large_print=large_print)
     for problem in result.problems:
+        click.echo(str(problem), err=True)
+    for problem in unread_files(project, {r.person_id: r.doc.data for r in result.people}):
         click.echo(str(problem), err=True)
     seconds = time.perf_counter() - started
     total = len(result.people) + len(result.up_to_date)
@@ -152,6 +155,7 @@ def check_command(root: Path, as_of: dt.datetime | None, allow_incomplete: bool)
     gates_by = {r.person_id: gate_problems(r, day, "warning" if allow_incomplete else "error") for r in records if r.ok}
     gates = [g for found in gates_by.values() for g in found]
     problems += gates
+    problems += unread_files(project, {r.person_id: r.doc.data for r in records})
     for problem in problems:
         click.echo(str(problem))
     if not records:

@@ -76,6 +76,7 @@ def _born(day: dt.date, info: ValidationInfo) -> dt.date:
 
 
 def _local(value: dt.datetime) -> dt.datetime:
+    _plausible(value.date())
     if value.tzinfo is not None:
         raise ValueError("has a time zone: write local service time as YYYY-MM-DD HH:MM, without a zone")
     return value
@@ -110,7 +111,7 @@ WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
 # --- phone numbers -----------------------------------------------------------------------------
 
 _EXTENSION = re.compile(r"[\s,;]*(?:ext\.?|extension|x)\s*\d{1,6}\Z", re.IGNORECASE)
-_DIALABLE = re.compile(r"\+?[0-9][0-9 ().-]*\Z")
+_DIALABLE = re.compile(r"\+?[0-9(][0-9 ().-]*\Z")
 SHORT_CODE = re.compile(r"[0-9]{3,6}\Z")
 """911, 988, 112, 311: a whole number on its own, no separators."""
 _HOW = ("write the digits, with spaces, dashes, dots or brackets if you like (555-0101, (413) 555-0101, "

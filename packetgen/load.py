@@ -23,27 +23,17 @@ stay text for the model to parse, so an impossible date is reported at its field
 
 from __future__ import annotations
 
-import codecs
-import os
 import re
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .characters import (
-    decode_error,
-    describe,
-    first_invisible,
-    first_refused_control,
-    line_starts,
-    looks_utf16,
-    position,
-)
+from .characters import describe, first_invisible, line_starts, position
 from .errors import Problem, dotted
 from .limits import LIMITS, Limits
+from .source_text import read_text
 from .yaml_errors import yaml_problem
 
 FieldPath = tuple[str | int, ...]
@@ -53,6 +43,9 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's parser when PyYAML was built with it: several times faster, which is what keeps a
 1000-person build within seconds. Only its event stream is used; the data is built below."""
 
+_ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+_OPENS = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_NODES = (yaml.ScalarEvent, yaml.AliasEvent, *_OPENS)
 _NULL = {"", "~", "null", "Null", "NULL"}
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]{0,17})\Z")
@@ -89,67 +82,23 @@ class Document:
 def load_yaml(path: Path, display: Path | None = None, limits: Limits = LIMITS) -> Document:
     """Read and parse one YAML file. Never raises for bad input: see ``problems``."""
     shown = display or path
-    source, problem = _read(path, shown, limits)
-    if problem is not None:
-        return Document(shown, None, {}, source, [problem])
-    text, problem = _decode(source, shown)
+    source, text, problem = read_text(path, shown, limits)
     if problem is not None or text is None:
         return Document(shown, None, {}, source, [problem] if problem else [])
     builder = _Builder(text, shown, limits)
     data = builder.run()
-    last_line = len(line_starts(text.rstrip("\r\n"))) if text.strip() else 1
+    builder.outside_values()
+    last_line = max(1, len(builder.starts) - (1 if text.endswith(("\n", "\r")) else 0))
     if data is None and not builder.problems:
         builder.problems.append(Problem(shown, 1, "", "file is empty: start from `packetgen new <person-id>`"))
     return Document(shown, data, builder.lines, source, builder.problems, builder.refused, last_line)
-
-
-def _read(path: Path, shown: Path, limits: Limits) -> tuple[bytes, Problem | None]:
-    """The file's bytes, never more than the size limit; a fifo or device is not read at all."""
-    try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode):
-            return b"", Problem(shown, None, "", "not a regular file: replace it with a plain text file")
-        if info.st_size > limits.file_bytes:
-            return b"", _too_big(shown, info.st_size, limits)
-        with open(path, "rb", buffering=0) as handle:
-            source = handle.read(limits.file_bytes + 1)
-    except OSError as exc:
-        return b"", Problem(shown, None, "", f"cannot be read ({os.strerror(exc.errno or 0)}): check the file")
-    if len(source) > limits.file_bytes:
-        return b"", _too_big(shown, len(source), limits)
-    return source, None
-
-
-def _too_big(shown: Path, size: int, limits: Limits) -> Problem:
-    return Problem(shown, 1, "", f"file is {size:,} bytes, more than the {limits.file_bytes:,} a packetgen file "
-                                 "may have (a large profile is about 20,000): check that this is the right file")
-
-
-def _decode(source: bytes, shown: Path) -> tuple[str | None, Problem | None]:
-    """UTF-8 text with a leading byte-order mark allowed, or the first line and column that is not."""
-    if looks_utf16(source):
-        return None, Problem(shown, 1, "", "saved as UTF-16 text (Notepad's \"Unicode\"): save it as UTF-8")
-    if source.startswith(codecs.BOM_UTF8):
-        source = source[len(codecs.BOM_UTF8):]
-    try:
-        text = source.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line, _, message = decode_error(source, exc)
-        return None, Problem(shown, line, "", message)
-    found = first_refused_control(text)
-    if found is not None:
-        index, char = found
-        line, column = position(line_starts(text), index)
-        kind = "line break character" if char in "\x85\u2028\u2029" else "control character"
-        return None, Problem(shown, line, "", f"{kind} {describe(char)} at column {column}: delete it "
-                                              "(it often comes from pasting out of another program)")
-    return text, None
 
 
 @dataclass
 class _Frame:
     container: dict[str, Any] | list[Any]
     here: FieldPath
+    is_map: bool
     key: Any = None
     """In a mapping: the key whose value comes next (None while a key is expected)."""
     key_line: int = 0
@@ -166,6 +115,7 @@ class _Builder:
         self.problems: list[Problem] = []
         self.refused: set[FieldPath] = set()
         self.counts = {"alias": 0, "tag": 0}
+        self.invisible_lines: set[int] = set()
         self.values = 0
 
     def run(self) -> Any:
@@ -179,6 +129,17 @@ class _Builder:
         finally:
             loader.dispose()
         return None
+
+    def outside_values(self) -> None:
+        """An invisible character in a comment or between values (where it can also break the syntax):
+        no field to name, but an editor shows the file differently from what it holds, so it is refused."""
+        index = first_invisible(self.text)
+        if index is None:
+            return
+        line, column = position(self.starts, index)
+        if line not in self.invisible_lines:
+            self._problem(line, (), f"invisible formatting character {describe(self.text[index])} at column {column}: "
+                          "delete it (it makes the file read differently in an editor)")
 
     def _problem(self, line: int, path: FieldPath, message: str) -> None:
         self.problems.append(Problem(self.shown, line, dotted(path), message))
@@ -194,31 +155,31 @@ class _Builder:
         stack: list[_Frame] = []
         root: Any = None
         documents = 0
+        get_event, limit = loader.get_event, self.limits.values
         while True:
-            event = loader.get_event()
-            if isinstance(event, yaml.StreamEndEvent):
-                break
-            if isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    self._problem(event.start_mark.line + 1, (), "a second YAML document starts here ('---'): "
-                                  "keep one document per file")
-                    return None
-                continue
-            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            event = get_event()
+            kind = type(event)
+            if kind in _ENDS:
                 stack.pop()
                 continue
-            if not isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent,
-                                      yaml.SequenceStartEvent)):
+            if kind not in _NODES:
+                if kind is yaml.StreamEndEvent:
+                    break
+                if kind is yaml.DocumentStartEvent:
+                    documents += 1
+                    if documents > 1:
+                        self._problem(event.start_mark.line + 1, (), "a second YAML document starts here ('---'): "
+                                      "keep one document per file")
+                        return None
                 continue
             self.values += 1
             line = event.start_mark.line + 1
-            if self.values > self.limits.values:
-                self._problem(line, (), f"more than {self.limits.values:,} values in one file (a large profile "
+            if self.values > limit:
+                self._problem(line, (), f"more than {limit:,} values in one file (a large profile "
                               "has about 600): check that this is the right file")
                 return None
             top = stack[-1] if stack else None
-            if top is not None and isinstance(top.container, dict) and top.key is None:
+            if top is not None and top.key is None and top.is_map:
                 if not self._key(top, event, line) and not self._push(stack, _container(event), _KEY_PATH, line):
                     return None
                 continue
@@ -229,7 +190,7 @@ class _Builder:
                 self.lines[()] = line
             else:
                 self._store(top, here, value, line)
-            if isinstance(value, (dict, list)) and not self._push(stack, value, here, line):
+            if kind in _OPENS and not self._push(stack, value, here, line):
                 return None
         return root
 
@@ -239,7 +200,7 @@ class _Builder:
             self._problem(line, here[:2], f"nested more than {self.limits.depth} levels deep (a profile needs "
                           "about 5): check the brackets and indentation")
             return False
-        stack.append(_Frame(container, here))
+        stack.append(_Frame(container, here, isinstance(container, dict)))
         return True
 
     def _key(self, top: _Frame, event: Any, line: int) -> bool:
@@ -316,6 +277,7 @@ class _Builder:
         start, end = event.start_mark.index, event.end_mark.index
         found = self.text.find(char, start, end)
         char_line, column = position(self.starts, found if found >= 0 else start)
+        self.invisible_lines.add(char_line)
         self._problem(char_line, path, f"invisible formatting character {describe(char)} at column {column}: "
                       "delete it (it makes the printed sheet read differently from the file)")
         self.refused.add(path)

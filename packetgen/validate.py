@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import typing
-from collections.abc import Collection
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -44,7 +43,7 @@ def typed(doc: Document, model: type[M], what: str, as_of: dt.date | None) -> tu
     if not isinstance(doc.data, dict):
         problems.append(Problem(doc.path, 1, "", f"{what} must be a block of 'key: value' lines at the top level"))
         return None, {}, problems
-    todo = [path for path in _placeholders(doc.data, ()) if not _under(path, doc.refused)]
+    todo = _placeholders(doc.data, ())
     problems += [Problem(doc.path, doc.line_of(path), dotted(path),
                          "not filled in yet: replace the TODO with the real text") for path in todo]
     context = {"as_of": as_of}
@@ -85,10 +84,6 @@ def validated_parts(model: type[BaseModel], data: dict[str, Any], context: dict[
         except ValidationError:
             pass
     return parts
-
-
-def _under(path: FieldPath, roots: Collection[FieldPath]) -> bool:
-    return any(path[:len(root)] == root for root in roots)
 
 
 def validate_profile(doc: Document, person_dir: Path, as_of: dt.date | None) -> tuple[Profile | None, list[Problem]]:
