@@ -141,6 +141,8 @@ def _type_message(err: ErrorDetails, loc: FieldPath, model: type[BaseModel]) -> 
         if loc and isinstance(loc[-1], int):
             return "an empty entry: fill it in or remove it"
         return "is empty: write the fact here" if _required(model, loc) else "is empty: write it, or remove the line"
+    if kind == "string_too_long":
+        return f"too long: at most {ctx.get('max_length')} characters"
     if kind == "too_short":
         return "empty list: add at least one entry"
     if kind in ("model_type", "model_attributes_type", "dict_type"):

@@ -74,7 +74,8 @@ class Identity(Strict):
     language: Text = Field(description="Language the person uses day to day.")
     interpreter_needed: bool = Field(description="true if an interpreter is needed for medical conversations.")
     photo: Text | None = Field(
-        default=None, description="Optional photo file, relative to this profile (PNG, JPEG or SVG)."
+        default=None, max_length=255,
+        description="Optional photo file, relative to this profile (PNG, JPEG or SVG).",
     )
 
 

@@ -47,15 +47,23 @@ def typed(doc: Document, model: type[M], what: str, as_of: dt.date | None) -> tu
     problems += [Problem(doc.path, doc.line_of(path), dotted(path),
                          "not filled in yet: replace the TODO with the real text") for path in todo]
     context = {"as_of": as_of}
+    # A field the loader refused was replaced by a stand-in value: no cross-check may read it.
+    refused = {path[0] for path in doc.refused if path}
     try:
         value = model.model_validate(doc.data, context=context)
     except ValidationError as exc:
         skip = set(doc.refused) | set(todo)
-        return None, validated_parts(model, doc.data, context), problems + pydantic_problems(exc, doc, model, skip)
+        parts = validated_parts(model, doc.data, context)
+        return None, _without(parts, refused), problems + pydantic_problems(exc, doc, model, skip)
     parts = {name: getattr(value, name) for name in type(value).model_fields}
-    if todo:
-        return None, parts, problems
-    return value, parts, problems
+    if todo or any(p.severity == "error" for p in doc.problems):
+        # The whole model only goes on (to checks that read any field) when the file loaded cleanly.
+        return None, _without(parts, refused), problems
+    return value, _without(parts, refused), problems
+
+
+def _without(parts: Parts, names: set[Any]) -> Parts:
+    return {name: part for name, part in parts.items() if name not in names}
 
 
 @cache

@@ -353,6 +353,8 @@ def test_empty_verified_by_is_not_a_verification(demo: Path) -> None:
     ("  version: 3", "  version: true", "15: plan.version: not a whole number: write it as digits, e.g. 3"),
     ("  version: 3", "  version: 1e3", "15: plan.version: not a whole number: write it as digits, e.g. 3"),
     ("  version: 3", "  version: 0", "15: plan.version: must be 1 or more"),
+    ("  pronouns: she/her", "  pronouns: she/her\n  photo: " + "p" * 300,
+     "11: identity.photo: too long: at most 255 characters"),
     ("  date_of_birth: 1944-08-19", "  date_of_birth: 19440819",
      "9: identity.date_of_birth: not a date: write the date as YYYY-MM-DD (year first)"),
 ])
