@@ -18,6 +18,8 @@ from .errors import Problem
 _TAB_HINT = "a tab is used for indentation: indent with spaces only (YAML does not allow tabs there)"
 
 _PLAIN = [
+    ("exceeded maximum nesting depth", "nested too deeply (a profile needs about 5 levels): check the brackets and "
+                                       "indentation"),
     ("found unexpected end of stream", "a quote or bracket opened here is never closed: close it"),
     ("found a tab character", _TAB_HINT),
     ("did not find expected node content", "a bracket or comma with no value after it: check the brackets "
