@@ -562,3 +562,17 @@ def test_event_bounds(demo: Path) -> None:
     _, out = check(demo)
     assert problems_in(out, EVENT) == [f"{EVENT}:{lines}: internal_notes.a: nested more than 24 levels deep (a "
                                        "profile needs about 5): check the brackets and indentation"]
+
+
+def test_the_starter_profile_is_valid_once_every_todo_is_filled(project: Path) -> None:
+    import re
+
+    run_cli("new", "--root", str(project), "sam-k")
+    path = project / "people" / "sam-k" / "profile.yaml"
+    text = re.sub(r'"TODO: YYYY-MM-DD[^"]*"', "2026-01-05", path.read_text())
+    text = re.sub(r'"TODO:[^"]*phone[^"]*"', "555-0101", text)
+    text = re.sub(r'"TODO[^"]*"', "Filled in", text)
+    assert "TODO" not in text.replace("Fill in every TODO", "")
+    path.write_text(text)
+    result = run_cli("check", "--root", str(project), "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
