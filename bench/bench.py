@@ -102,6 +102,13 @@ def fictional_person(rng: random.Random, index: int) -> dict[str, Any]:
     }
 
 
+class _NoAliases(yaml.SafeDumper):
+    """packetgen refuses anchors and aliases (PyYAML writes them for a value used twice)."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 def generate(root: Path, count: int, seed: int) -> list[str]:
     rng = random.Random(seed)
     ids = []
@@ -109,7 +116,8 @@ def generate(root: Path, count: int, seed: int) -> list[str]:
         person_id = f"person-{i:04d}"
         path = root / "people" / person_id / "profile.yaml"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("# FICTIONAL benchmark person\n" + yaml.safe_dump(fictional_person(rng, i), sort_keys=False))
+        path.write_text("# FICTIONAL benchmark person\n" + yaml.dump(fictional_person(rng, i), Dumper=_NoAliases,
+                                                                          sort_keys=False))
         ids.append(person_id)
     return ids
 
@@ -182,7 +190,7 @@ def naive_build(root: Path, out: Path) -> int:
     project = open_project(root, out)
     env = make_environment(project.templates_dir)
     stamp = {"fingerprint": "naive", "generated": "naive"}
-    jobs = plan_jobs(load_people(project), AS_OF)
+    jobs = plan_jobs(load_people(project, as_of=AS_OF), AS_OF)
     for job in jobs:
         doc = render_person_document(env, job.record, job.kind, AS_OF, stamp,
                                      {"changes": None, "previous": None} | job.extra)
@@ -226,7 +234,7 @@ def watch_latency(root: Path, people: list[str], workers: int | None, rounds: in
             first.append(seen[pdfs[0]])
             every.append(max(seen.values()))
             time.sleep(0.3)
-            (record,) = load_people(project, [person_id])
+            (record,) = load_people(project, [person_id], as_of=AS_OF)
             job = plan_jobs([record], AS_OF)[0]
             doc = render_person_document(env, record, job.kind, AS_OF, {"fingerprint": "x", "generated": "x"},
                                          {"changes": None, "previous": None})

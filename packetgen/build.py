@@ -100,14 +100,18 @@ class PersonRecord:
         return sorted(pairs, key=lambda pair: (pair[1].occurred_at, pair[0]))
 
 
-def load_person(project: Project, person_id: str) -> PersonRecord:
+def load_person(project: Project, person_id: str, *, as_of: dt.date) -> PersonRecord:
+    """Load and validate one person's profile and events as of the build date (dates after it are errors)."""
     path = project.profile_path(person_id)
     doc = load_yaml(path, project.display(path))
-    profile, problems = validate_profile(doc, path.parent)
+    profile, problems = validate_profile(doc, path.parent, as_of)
+    duplicates = project.duplicate_files(person_id)
+    if duplicates:
+        profile, problems = None, duplicates + problems
     events = []
     for event_path in project.event_paths(person_id):
         event_doc = load_yaml(event_path, project.display(event_path))
-        event, event_problems = validate_event(event_doc, event_path.stem)
+        event, event_problems = validate_event(event_doc, event_path.stem, as_of)
         events.append(EventRecord(event_path.stem, event_path, event, event_problems, event_doc))
         problems = problems + event_problems
     return PersonRecord(person_id, path, profile, problems, doc, events)
@@ -168,9 +172,9 @@ def dated_warnings(record: PersonRecord, as_of: dt.date) -> list[Problem]:
     return found
 
 
-def load_people(project: Project, only: Iterable[str] | None = None) -> list[PersonRecord]:
+def load_people(project: Project, only: Iterable[str] | None = None, *, as_of: dt.date) -> list[PersonRecord]:
     ids = list(only) if only else project.person_ids()
-    return [load_person(project, person_id) for person_id in ids]
+    return [load_person(project, person_id, as_of=as_of) for person_id in ids]
 
 
 def generated_at() -> dt.datetime:
@@ -534,7 +538,7 @@ def _build_people(ctx: _Context, ids: list[str], sources: dict[str, str], quick:
     project, as_of = ctx.project, ctx.as_of
     env = environment(project.templates_dir)
     digests = Digests(env, project.templates_dir, project.styles_dir)
-    records = [load_person(project, pid) for pid in ids]
+    records = [load_person(project, pid, as_of=as_of) for pid in ids]
     result.people += records
     planned = plan_jobs(records, as_of, large_print=ctx.large_print)
     histories = {}
@@ -727,7 +731,7 @@ def _write_index(project: Project, env: Environment, digests: Digests, cache: Bu
         if pid not in rows:
             # Someone this build did not touch: their cached line if still current, else load them.
             row = cache.person_fresh(pid, quick(pid), suffixes)
-            rows[pid] = row if row is not None else index_row(project, load_person(project, pid), as_of)
+            rows[pid] = row if row is not None else index_row(project, load_person(project, pid, as_of=as_of), as_of)
         everyone.append(rows[pid])
     path = project.build_dir / "index.html"
     key = combine(digests.code, digests.template("index.html.j2"), as_of.isoformat(), data_digest(everyone))

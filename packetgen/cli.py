@@ -19,6 +19,7 @@ from .build import FORMATS, build, dated_warnings, gate_problems, load_people, v
 from .cli_args import PERSON, report_misnamed_folders, require_profiles
 from .documents import BY_NAME
 from .errors import errors, warnings
+from .inventory import unread_files
 from .project import open_project
 from .render import TemplateFault
 from .select import select
@@ -94,6 +95,8 @@ def build_command(root: Path, as_of: dt.datetime | None, people: tuple[str, ...]
     result = build(project, people=list(people) or None, formats=formats, as_of=_as_of(as_of), force=force,
                    progress=not quiet and sys.stderr.isatty(), workers=workers, large_print=large_print)
     for problem in result.problems:
+        click.echo(str(problem), err=True)
+    for problem in unread_files(project, {r.person_id: r.doc.data for r in result.people}):
         click.echo(str(problem), err=True)
     seconds = time.perf_counter() - started
     total = len(result.people) + len(result.up_to_date)
@@ -171,13 +174,14 @@ def check_command(root: Path, as_of: dt.datetime | None, people: tuple[str, ...]
     require_profiles(project, people)
     day = _as_of(as_of)
     misnamed = report_misnamed_folders(project)
-    records = load_people(project, list(people) or None)
+    records = load_people(project, list(people) or None, as_of=day)
     problems = [p for r in records for p in r.problems]
     problems += [w for record in records for w in dated_warnings(record, day)]
     problems += [w for record in records for w in version_warnings(project, record, day)]
     gates_by = {r.person_id: gate_problems(r, day, "warning" if allow_incomplete else "error") for r in records if r.ok}
     gates = [g for found in gates_by.values() for g in found]
     problems += gates
+    problems += unread_files(project, {r.person_id: r.doc.data for r in records})
     for problem in problems:
         click.echo(str(problem))
     if not records:
@@ -216,7 +220,7 @@ def status_command(root: Path, as_of: dt.datetime | None, people: tuple[str, ...
     if not people:
         report_misnamed_folders(project, err=True)
     day = _as_of(as_of)
-    records = load_people(project, list(people) or None)
+    records = load_people(project, list(people) or None, as_of=day)
     if not records:
         click.echo(f"no profiles found under {project.display(project.people_dir)}/")
         sys.exit(1)
@@ -248,7 +252,7 @@ def explain_command(root: Path, as_of: dt.datetime | None, person_id: str, docum
     """Show which sections DOCUMENT shows or withholds for PERSON_ID, and why."""
     project = open_project(root)
     require_profiles(project, [person_id])
-    (record,) = load_people(project, [person_id])
+    (record,) = load_people(project, [person_id], as_of=_as_of(as_of))
     if record.profile is None:
         for problem in record.problems:
             click.echo(str(problem), err=True)
@@ -336,7 +340,7 @@ def drill_page_command(root: Path, as_of: dt.datetime | None, person_ids: tuple[
     if everyone == bool(person_ids):
         raise click.UsageError("name one or more person ids, or use --all")
     require_profiles(project, person_ids)
-    records = load_people(project, list(person_ids) or None)
+    records = load_people(project, list(person_ids) or None, as_of=_as_of(as_of))
     env = make_environment(project.templates_dir)
     renderer = PdfRenderer(project.styles_dir) if paper else None
     if paper and seed is None:
@@ -431,7 +435,7 @@ def audit_command(root: Path, as_of: dt.datetime | None, start: dt.datetime | No
 
     project = open_project(root, out)
     report_misnamed_folders(project, err=True)
-    records = load_people(project)
+    records = load_people(project, as_of=_as_of(as_of))
     log, log_problems = read_all_logs(project)
     result = quality.run_audit(records, log, _as_of(as_of), start=start.date() if start else None,
                                end=end.date() if end else None, sample=sample, seed=seed if sample else None,

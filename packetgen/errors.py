@@ -5,6 +5,7 @@ A supervisor fixing a profile wants every problem in one pass, each pointing at 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -35,6 +36,16 @@ def warnings(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if p.severity == "warning"]
 
 
+_NAME = re.compile(r"[A-Za-z0-9_-]{1,40}\Z")
+
+
+def key_name(key: str) -> str:
+    """A key as messages may show it: field names (and misspelt ones) as written; a key that cannot be a
+    field name (spaces, punctuation, invisible characters, a sentence) as '<key>', because it may hold
+    profile text and messages never quote that."""
+    return key if _NAME.match(key) else "<key>"
+
+
 def dotted(path: tuple[str | int, ...]) -> str:
     """('allergies', 'items', 0, 'reaction') -> 'allergies.items[0].reaction'."""
     out = ""
@@ -42,5 +53,5 @@ def dotted(path: tuple[str | int, ...]) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += f".{part}" if out else str(part)
+            out += f".{key_name(part)}" if out else key_name(part)
     return out

@@ -13,11 +13,11 @@ people reading them are in the same place, and mixing zones would make "within 2
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import Field, model_validator
 
+from .fields import Date, LocalTime, PastDate, PastTime, Text
 from .model import Strict
 
 EventType = Literal[
@@ -51,31 +51,22 @@ EVENT_TYPE_LABELS: dict[str, str] = {
 
 
 
-def _local(value: dt.datetime) -> dt.datetime:
-    if value.tzinfo is not None:
-        raise ValueError("has a time zone: write local service time as YYYY-MM-DD HH:MM, without a zone")
-    return value
-
-
-LocalTime = Annotated[dt.datetime, AfterValidator(_local)]
-
-
 class TemporarySupport(Strict):
     """What support changed for now, why, and the evidence that will let it step down."""
 
-    changes: list[str] = Field(
+    changes: list[Text] = Field(
         min_length=1,
         description="Each temporary support change, e.g. 'evening check-ins every 30 minutes'.",
     )
     increase: bool = Field(default=True, description="true if support went up (this makes an authorization request).")
-    reason: str = Field(description="Why support is higher than usual: the evidence, not general concern.")
-    start: dt.date = Field(description="First day of the temporary support.")
-    expected_review: dt.date = Field(description="When the temporary support will be reviewed.")
-    window_ends: dt.date | None = Field(
+    reason: Text = Field(description="Why support is higher than usual: the evidence, not general concern.")
+    start: Date = Field(description="First day of the temporary support.")
+    expected_review: Date = Field(description="When the temporary support will be reviewed.")
+    window_ends: Date | None = Field(
         default=None,
         description="Last day of the agreed stabilization window. Past it, the case manager must be told again."
     )
-    ended: dt.date | None = Field(default=None, description="Day the temporary support ended, once it has.")
+    ended: PastDate | None = Field(default=None, description="Day the temporary support ended, once it has.")
     affects_authorization: bool = Field(
         default=False,
         description="true if the increase affects funded hours or authorization (case manager must be notified)."
@@ -83,18 +74,18 @@ class TemporarySupport(Strict):
     beyond_authorized_scope: bool = Field(
         default=False, description="true if the support exceeds the provider's normal authorized scope."
     )
-    extension_notified_at: LocalTime | None = Field(
+    extension_notified_at: PastTime | None = Field(
         default=None, description="When the case manager was told the support continues past the window."
     )
-    outcome_indicators: list[str] = Field(
+    outcome_indicators: list[Text] = Field(
         min_length=1,
         description="What the extra support protects: outcomes to watch.",
     )
-    staffing_impact: str = Field(description="Extra hours, staff moved, familiar staff assigned, and so on.")
-    step_down_evidence: list[str] = Field(
+    staffing_impact: Text = Field(description="Extra hours, staff moved, familiar staff assigned, and so on.")
+    step_down_evidence: list[Text] = Field(
         min_length=1, description="Observable evidence that will allow the support to be reduced."
     )
-    requested_authorization: str | None = Field(
+    requested_authorization: Text | None = Field(
         default=None,
         description="What is asked of the case manager: authorization adjustment, flex of funded hours, ..."
     )
@@ -112,9 +103,9 @@ class FamilyContact(Strict):
     """Whether family or natural supports were told, and what they said."""
 
     contacted: bool = Field(description="true if family or natural supports were contacted about this event.")
-    who: str | None = Field(default=None, description="Role, e.g. 'mother (guardian)'. Use roles, not phone numbers.")
-    at: LocalTime | None = Field(default=None, description="When they were contacted.")
-    summary: str = Field(description="What was said, whether they are worried, or why nobody was contacted.")
+    who: Text | None = Field(default=None, description="Role, e.g. 'mother (guardian)'. Use roles, not phone numbers.")
+    at: PastTime | None = Field(default=None, description="When they were contacted.")
+    summary: Text = Field(description="What was said, whether they are worried, or why nobody was contacted.")
     major_concern: bool = Field(default=False, description="true if the family raised a major concern.")
     part_of_trigger: bool = Field(
         default=False,
@@ -125,20 +116,20 @@ class FamilyContact(Strict):
 class ReturnChecklist(Strict):
     """What the supervisor confirms before the partner leaves or the call ends."""
 
-    confirmed_by: str = Field(description="Supervisor who went through the checklist with the partner.")
-    current_risk: str
-    recommended_actions: list[str] = Field(
+    confirmed_by: Text = Field(description="Supervisor who went through the checklist with the partner.")
+    current_risk: Text
+    recommended_actions: list[Text] = Field(
         min_length=1,
         description="Recommended support actions, as next-shift instructions.",
     )
-    warning_signs: list[str] = Field(min_length=1, description="Warning signs to watch for after the partner leaves.")
-    follow_up_timing: str = Field(
+    warning_signs: list[Text] = Field(min_length=1, description="Warning signs to watch for after the partner leaves.")
+    follow_up_timing: Text = Field(
         description="When and by whom follow-up happens, e.g. 'clinician calls tomorrow 10 am'.",
     )
     crisis_plan_update_needed: bool | None = Field(
         default=None, description="true or false once decided. Left out, the checklist is incomplete."
     )
-    crisis_plan_update_note: str | None = Field(
+    crisis_plan_update_note: Text | None = Field(
         default=None,
         description="What in the crisis plan changes, if anything.",
     )
@@ -147,31 +138,31 @@ class ReturnChecklist(Strict):
 class Partner(Strict):
     """One external partner involved in the event (partnership review fields)."""
 
-    partner: str = Field(
+    partner: Text = Field(
         description="Who: 'Riverside mobile crisis team', 'County EMS'. Agency or role, not a private person.",
     )
-    reason: str = Field(description="Reason for involvement.")
-    information_shared: str = Field(
+    reason: Text = Field(description="Reason for involvement.")
+    information_shared: Text = Field(
         description="What information was handed over (the packet, the medication list...).",
     )
-    handoff_at: LocalTime = Field(description="Handoff time: when responsibility or information passed.")
-    decision_owner: str = Field(description="Who owned decisions during the involvement.")
-    follow_up_responsibility: str = Field(description="Who follows up, and how it returns to the provider.")
-    communication_gap: str | None = Field(
+    handoff_at: PastTime = Field(description="Handoff time: when responsibility or information passed.")
+    decision_owner: Text = Field(description="Who owned decisions during the involvement.")
+    follow_up_responsibility: Text = Field(description="Who follows up, and how it returns to the provider.")
+    communication_gap: Text | None = Field(
         default=None, description="Communication gap identified, or leave out if none was found."
     )
-    action_owner: str | None = Field(default=None, description="Who owns the action that closes the gap.")
-    action: str | None = Field(default=None, description="The action agreed.")
-    validation_date: dt.date | None = Field(
+    action_owner: Text | None = Field(default=None, description="Who owns the action that closes the gap.")
+    action: Text | None = Field(default=None, description="The action agreed.")
+    validation_date: Date | None = Field(
         default=None,
         description="When the action is checked (a drill or a later event).",
     )
-    validated_on: dt.date | None = Field(
+    validated_on: PastDate | None = Field(
         default=None,
         description="When the action was actually checked and found to work. A validation date that has "
         "passed without this is an open follow-through finding in `packetgen audit`.",
     )
-    validation_evidence: str | None = Field(
+    validation_evidence: Text | None = Field(
         default=None, description="How it was checked, e.g. 'drill 12 Nov: baseline found in 4 s'."
     )
     return_checklist: ReturnChecklist | None = Field(
@@ -180,21 +171,21 @@ class Partner(Strict):
 
 
 class CaseManagerResponse(Strict):
-    text: str = Field(description="What the case manager answered or decided.")
-    received_at: LocalTime = Field(description="When the response was received.")
-    by: str | None = Field(default=None, description="Who responded (role).")
+    text: Text = Field(description="What the case manager answered or decided.")
+    received_at: PastTime = Field(description="When the response was received.")
+    by: Text | None = Field(default=None, description="Who responded (role).")
 
 
 class CaseManagerContact(Strict):
     """The notification itself: when, how, what was asked, and what came back."""
 
-    notified_at: LocalTime | None = Field(
+    notified_at: PastTime | None = Field(
         default=None,
         description="When the case manager was notified. Leave out until done.",
     )
-    notified_by: str | None = Field(default=None, description="Who notified them.")
-    method: str | None = Field(default=None, description="Phone, email, secure message...")
-    requested_action: str | None = Field(
+    notified_by: Text | None = Field(default=None, description="Who notified them.")
+    method: Text | None = Field(default=None, description="Phone, email, secure message...")
+    requested_action: Text | None = Field(
         default=None, description="What the provider asks the case manager to do, or leave out if informational."
     )
     response: CaseManagerResponse | None = Field(
@@ -204,21 +195,21 @@ class CaseManagerContact(Strict):
 
 
 class NextUpdate(Strict):
-    supervisor: str | None = Field(
+    supervisor: Text | None = Field(
         default=None, description="Named supervisor responsible for the next stabilization update or escalation notice."
     )
     due: LocalTime | None = Field(default=None, description="When the next update is due.")
 
 
 class ReviewPoint(Strict):
-    date: dt.date = Field(description="Date of the next review point.")
-    what: str = Field(description="What will be reviewed, and by whom.")
+    date: Date = Field(description="Date of the next review point.")
+    what: Text = Field(description="What will be reviewed, and by whom.")
 
 
 class Event(Strict):
     """One crisis event, partner contact or support change. Event files are append-only history."""
 
-    occurred_at: LocalTime = Field(description="Date and time of the event, YYYY-MM-DD HH:MM (local time).")
+    occurred_at: PastTime = Field(description="Date and time of the event, YYYY-MM-DD HH:MM (local time).")
     type: EventType
     crisis_contact: bool | None = Field(
         default=None,
@@ -228,34 +219,28 @@ class Event(Strict):
     repeated_escalation: bool = Field(
         default=False, description="true if the person escalated again after first de-escalating, within this event."
     )
-    summary: str = Field(description="Event summary in two or three sentences: observable facts.")
-    presenting_risk: str
-    immediate_response: str
-    current_presentation: str = Field(description="How the person is now: sleep, eating, mood, routines.")
-    current_risk: str = Field(
+    summary: Text = Field(description="Event summary in two or three sentences: observable facts.")
+    presenting_risk: Text
+    immediate_response: Text
+    current_presentation: Text = Field(description="How the person is now: sleep, eating, mood, routines.")
+    current_risk: Text = Field(
         description="Current risk status, e.g. 'Moderate: calmer, still fragile in the evenings'.",
     )
-    stabilization_actions: list[str] = Field(min_length=1)
+    stabilization_actions: list[Text] = Field(min_length=1)
     temporary_support: TemporarySupport | None = Field(
         default=None, description="Temporary support changes. Leave out if support did not change."
     )
     family_contact: FamilyContact
     partners: list[Partner] = Field(default_factory=list, description="External partners involved.")
-    clinical_follow_up: str = Field(description="Clinical follow-up booked or needed, and any barrier.")
+    clinical_follow_up: Text = Field(description="Clinical follow-up booked or needed, and any barrier.")
     case_manager: CaseManagerContact = Field(default_factory=CaseManagerContact)
     next_update: NextUpdate = Field(default_factory=NextUpdate)
     next_review: ReviewPoint
     support_plan_changed: bool = Field(default=False, description="true if this event changed the support plan.")
-    service_planning_issue: str | None = Field(
+    service_planning_issue: Text | None = Field(
         default=None, description="A service-planning issue beyond the provider's control, if staff identified one."
     )
-    internal_notes: str | None = Field(
+    internal_notes: Text | None = Field(
         default=None,
         description="Stays inside the provider: shown on internal documents only, never to the case manager."
     )
-
-    @model_validator(mode="after")
-    def _support_for_support_type(self) -> Event:
-        if self.type == "temporary-support-increase" and self.temporary_support is None:
-            raise ValueError("type is temporary-support-increase but there is no temporary_support block: add it")
-        return self

@@ -10,10 +10,11 @@ the supervisor who edits the YAML, not for programmers.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+from .fields import BirthDate, ContactPhone, Date, PastDate, Phone, Text, WholeNumber
 
 SharingClass = Literal["responder", "care-team", "consent", "internal"]
 """Who may see a section. See ``packetgen/audiences.py`` for what each class reaches."""
@@ -66,28 +67,29 @@ class Section(Strict):
 
 
 class Identity(Strict):
-    preferred_name: str = Field(description="The name the person answers to.")
-    legal_name: str = Field(description="Full legal name, as on ID and insurance cards.")
-    date_of_birth: dt.date = Field(description="YYYY-MM-DD.")
-    pronouns: str | None = Field(default=None, description="For example she/her, he/him, they/them.")
-    language: str = Field(description="Language the person uses day to day.")
+    preferred_name: Text = Field(description="The name the person answers to.")
+    legal_name: Text = Field(description="Full legal name, as on ID and insurance cards.")
+    date_of_birth: BirthDate = Field(description="YYYY-MM-DD.")
+    pronouns: Text | None = Field(default=None, description="For example she/her, he/him, they/them.")
+    language: Text = Field(description="Language the person uses day to day.")
     interpreter_needed: bool = Field(description="true if an interpreter is needed for medical conversations.")
-    photo: str | None = Field(
-        default=None, description="Optional photo file in this person's folder, named relative to this profile: "
+    photo: Text | None = Field(
+        default=None, max_length=255,
+        description="Optional photo file in this person's folder, named relative to this profile: "
         "PNG, JPEG or SVG (judged by its content), at most 5 MiB."
     )
 
 
 class Person(Strict):
-    name: str
-    phone: str
+    name: Text
+    phone: Phone
 
 
 class PlanInfo(Strict):
-    version: int = Field(ge=1, description="Plan version number; raise it whenever the plan changes.")
-    effective: dt.date = Field(description="Date this version took effect.")
-    last_reviewed: dt.date = Field(description="Date the plan was last reviewed.")
-    next_review: dt.date | None = Field(
+    version: WholeNumber = Field(ge=1, description="Plan version number; raise it whenever the plan changes.")
+    effective: PastDate = Field(description="Date this version took effect (not after the build date).")
+    last_reviewed: PastDate = Field(description="Date the plan was last reviewed (not after the build date).")
+    next_review: Date | None = Field(
         default=None,
         description="Next review date. Defaults to six months after last_reviewed "
         "(the Smart911 / NHS hospital passport cadence).",
@@ -96,10 +98,10 @@ class PlanInfo(Strict):
 
     @field_validator("next_review")
     @classmethod
-    def _review_after_last(cls, next_review: dt.date | None, info: ValidationInfo) -> dt.date | None:
+    def _review_after_last(cls, next_review: Date | None, info: ValidationInfo) -> Date | None:
         last = info.data.get("last_reviewed")
         if next_review is not None and last is not None and next_review < last:
-            raise ValueError(f"next_review is before last_reviewed ({last}): check both dates")
+            raise ValueError("next_review is before last_reviewed: check both dates")
         return next_review
 
 
@@ -107,20 +109,20 @@ class PlanInfo(Strict):
 
 
 class Communication(Section):
-    how_i_communicate: str = Field(description="How the person expresses themselves (speech, signs, device...).")
-    how_i_understand: str = Field(description="What helps the person understand you.")
-    how_i_say_no: str | None = Field(default=None, description="How the person refuses or says stop.")
-    how_i_show_pain: str | None = Field(default=None, description="How pain or distress shows.")
+    how_i_communicate: Text = Field(description="How the person expresses themselves (speech, signs, device...).")
+    how_i_understand: Text = Field(description="What helps the person understand you.")
+    how_i_say_no: Text | None = Field(default=None, description="How the person refuses or says stop.")
+    how_i_show_pain: Text | None = Field(default=None, description="How pain or distress shows.")
 
 
 class Baseline(Section):
-    typical_presentation: str = Field(description="What the person is usually like on a good day: observable facts.")
-    signs_of_change: str = Field(description="What a change from baseline looks like: observable facts.")
+    typical_presentation: Text = Field(description="What the person is usually like on a good day: observable facts.")
+    signs_of_change: Text = Field(description="What a change from baseline looks like: observable facts.")
 
 
 class NoneKnown(Strict):
-    verified_on: dt.date = Field(description="Date someone checked that there are none.")
-    verified_by: str = Field(description="Role of the person who checked, e.g. 'RN', 'house supervisor'.")
+    verified_on: PastDate = Field(description="Date someone checked that there are none (not after the build date).")
+    verified_by: Text = Field(description="Role of the person who checked, e.g. 'RN', 'house supervisor'.")
 
 
 class Alert(Strict):
@@ -130,22 +132,26 @@ class Alert(Strict):
 
 
 class Allergy(Alert):
-    substance: str
-    reaction: str
+    substance: Text
+    reaction: Text
     severity: Literal["mild", "moderate", "severe", "unknown"]
 
 
 class Medication(Alert):
-    name: str
-    dose: str
-    route: str = Field(description="For example by mouth, inhaled, injection, patch.")
-    schedule: str = Field(description="When it is taken, e.g. '8 am and 8 pm', 'as needed for seizures'.")
-    purpose: str
+    name: Text
+    dose: Text
+    route: Text = Field(description="For example by mouth, inhaled, injection, patch.")
+    schedule: Text = Field(description="When it is taken, e.g. '8 am and 8 pm', 'as needed for seizures'.")
+    purpose: Text
 
 
 class Risk(Alert):
-    risk: str = Field(description="What the risk is, in observable terms.")
-    what_to_do: str | None = Field(default=None, description="What responders should do about it.")
+    risk: Text = Field(description="What the risk is, in observable terms.")
+    what_to_do: Text | None = Field(default=None, description="What responders should do about it.")
+
+
+EMPTY_LIST = ("empty list: an empty list reads as 'none' on a responder sheet. List the entries, "
+              "or remove 'items' and write none_known: {verified_on: YYYY-MM-DD, verified_by: ROLE}")
 
 
 class SafetyList(Section):
@@ -161,14 +167,27 @@ class SafetyList(Section):
         default=None, description="Use instead of items when there are none: who checked and when."
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _a_block(cls, value: Any) -> Any:
+        """``medications: []`` or ``allergies: none`` are the commonest slips; say what they mean here."""
+        if isinstance(value, list) and not value:
+            raise ValueError("empty list: an empty list reads as 'none' on a responder sheet. List the entries "
+                             "under 'items:', or write none_known: {verified_on: YYYY-MM-DD, verified_by: ROLE}")
+        if isinstance(value, list):
+            raise ValueError("the entries must go under 'items:': write items: on the next line, indented, "
+                             "then the entries under it")
+        if value is None or isinstance(value, (str, int, float, bool)):
+            raise ValueError("not recorded: list the entries under 'items:', or, if there are none, write "
+                             "none_known: {verified_on: YYYY-MM-DD, verified_by: ROLE} (a single word cannot "
+                             "say who checked, or when)")
+        return value
+
     @model_validator(mode="after")
     def _items_or_none_known(self) -> SafetyList:
         items = self.items
         if items is not None and len(items) == 0:
-            raise ValueError(
-                "empty list: an empty list reads as 'none' on a responder sheet. List the entries, "
-                "or remove 'items' and write none_known: {verified_on: YYYY-MM-DD, verified_by: ROLE}"
-            )
+            raise ValueError(EMPTY_LIST)
         if items is None and self.none_known is None:
             raise ValueError(
                 "not recorded: add 'items', or none_known: {verified_on: YYYY-MM-DD, verified_by: ROLE}"
@@ -199,12 +218,12 @@ class Risks(Section):
 
 class DecisionMaker(Section):
     decides_for_self: bool = Field(description="true if the person makes their own medical decisions.")
-    name: str | None = Field(default=None, description="Guardian, health care agent or other decision-maker.")
-    relationship: str | None = None
-    phone: str | None = None
-    authority: str | None = Field(default=None, description="E.g. 'court-appointed guardian', 'health care proxy'.")
-    code_status: str = Field(description="E.g. 'Full code', 'DNR: MOLST form on fridge'.")
-    advance_directive: str = Field(
+    name: Text | None = Field(default=None, description="Guardian, health care agent or other decision-maker.")
+    relationship: Text | None = None
+    phone: Phone | None = None
+    authority: Text | None = Field(default=None, description="E.g. 'court-appointed guardian', 'health care proxy'.")
+    code_status: Text = Field(description="E.g. 'Full code', 'DNR: MOLST form on fridge'.")
+    advance_directive: Text = Field(
         description="Which directives exist and where the paper copy is, or 'none on file'."
     )
 
@@ -216,10 +235,10 @@ class DecisionMaker(Section):
 
 
 class Contact(Strict):
-    role: str = Field(description="E.g. 'Guardian', 'Sister', 'Case manager', 'On-call supervisor'.")
-    name: str
-    phone: str
-    when_to_call: str
+    role: Text = Field(description="E.g. 'Guardian', 'Sister', 'Case manager', 'On-call supervisor'.")
+    name: Text
+    phone: ContactPhone
+    when_to_call: Text
     sharing: SharingClass | None = Field(
         default=None, description="Override who may see this one contact (defaults to the section's class)."
     )
@@ -233,42 +252,43 @@ class Contacts(Section):
 
 
 class EscalationStep(Strict):
-    step: str
-    role: str = Field(description="The named role who does this step, e.g. 'shift lead', 'on-call supervisor'.")
+    step: Text
+    role: Text = Field(description="The named role who does this step, e.g. 'shift lead', 'on-call supervisor'.")
 
 
 class CrisisPlan(Section):
-    triggers: list[str] = Field(min_length=1)
-    early_warning_signs: list[str] = Field(min_length=1)
-    what_helps: list[str] = Field(min_length=1)
-    what_to_avoid: list[str] = Field(min_length=1)
+    triggers: list[Text] = Field(min_length=1)
+    early_warning_signs: list[Text] = Field(min_length=1)
+    what_helps: list[Text] = Field(min_length=1)
+    what_to_avoid: list[Text] = Field(min_length=1)
     escalation_steps: list[EscalationStep] = Field(min_length=1)
-    step_down_criteria: list[str] = Field(
+    step_down_criteria: list[Text] = Field(
         min_length=1, description="Observable evidence that extra support can safely be reduced."
     )
 
 
 class FreeText(Section):
-    text: str = Field(description="Markdown; raw HTML is not rendered.")
+    text: Text = Field(description="Markdown; raw HTML is not rendered.")
 
 
 class Consent(Strict):
-    id: str = Field(pattern=r"^[A-Za-z0-9._-]+$", description="Short id, shown in manifests.")
+    id: Text = Field(pattern=r"^[A-Za-z0-9._-]+$", description="Short id, shown in manifests.")
     recipient: RecipientClass
     sections: list[SectionName] = Field(min_length=1, description="Profile section names this consent covers.")
     authority: Literal["person", "guardian", "court-order", "other-documented"]
-    granted: dt.date
-    expires: dt.date = Field(description="First day the consent no longer applies.")
-    recorded_by: str
-    document_ref: str = Field(description="Where the signed document is kept.")
+    granted: Date = Field(description="Date the consent takes effect; a consent signed to start later is "
+                          "not in force until then (documents withhold what it covers until that day).")
+    expires: Date = Field(description="First day the consent no longer applies.")
+    recorded_by: Text
+    document_ref: Text = Field(description="Where the signed document is kept.")
 
     @field_validator("expires")
     @classmethod
-    def _expiry_after_grant(cls, expires: dt.date, info: ValidationInfo) -> dt.date:
+    def _expiry_after_grant(cls, expires: Date, info: ValidationInfo) -> Date:
         # A field validator (not a model one) so the error points at the expires line.
         granted = info.data.get("granted")
         if granted is not None and expires <= granted:
-            raise ValueError(f"expires is on or before granted ({granted}): check both dates")
+            raise ValueError("expires is on or before granted: check both dates")
         return expires
 
 
@@ -314,3 +334,17 @@ and which plan version it is about, so they always travel with it."""
 
 SECTION_NAMES: tuple[str, ...] = get_args(SectionName)
 assert set(SECTION_NAMES) == set(SECTION_DEFAULTS), "every section needs a default sharing class"
+
+
+def class_of(section: Any, name: str) -> SharingClass:
+    """The sharing class in force for a section: its own ``sharing:`` override, else the default."""
+    override = getattr(section, "sharing", None) if section is not None else None
+    return override or SECTION_DEFAULTS[name]
+
+
+def classes_used(section: Any, name: str) -> set[SharingClass]:
+    """Every sharing class used in a section: its own, plus per-contact overrides."""
+    classes = {class_of(section, name)}
+    if name == "contacts" and section is not None:
+        classes |= {c.sharing for c in section.people if c.sharing}
+    return classes

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import Problem
+
 PERSON_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 """Person ids become folder and file names, so they stay short, lower-case and free of details."""
 
@@ -21,9 +23,13 @@ def is_person_id(value: str) -> bool:
     return PERSON_ID.fullmatch(value) is not None
 
 EVENT_ID = PERSON_ID
-"""Event ids are the event file's name without .yaml; they become folder names under build/ too."""
+"""Event ids are the event file's name without .yaml (or .yml); they become folder names under build/ too."""
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+
+YAML_SUFFIXES = (".yaml", ".yml")
+"""Profile and event files may use either spelling of the YAML extension."""
+PROFILE_NAMES = tuple(f"profile{suffix}" for suffix in YAML_SUFFIXES)
 
 DRILL_LOG = "drills.jsonl"
 """Each person's drill results, beside the profile. An output of drills, not an input of documents."""
@@ -54,12 +60,24 @@ class Project:
         return self.people_dir / person_id
 
     def profile_path(self, person_id: str) -> Path:
-        return self.person_dir(person_id) / "profile.yaml"
+        """``profile.yaml``, or ``profile.yml`` if that is the one there (both: see ``duplicate_files``)."""
+        folder = self.person_dir(person_id)
+        for name in PROFILE_NAMES:
+            if (folder / name).exists():
+                return folder / name
+        return folder / PROFILE_NAMES[0]
 
     def event_paths(self, person_id: str) -> list[Path]:
-        """Event files for one person, in name order (name them by date: 2026-11-02-escalation.yaml)."""
+        """Event files for one person, in name order (name them by date: 2026-11-02-escalation.yaml).
+        ``.yml`` counts the same as ``.yaml``; when both spellings of one event exist, ``.yaml`` is read
+        and ``duplicate_files`` reports the pair."""
         folder = self.person_dir(person_id) / "events"
-        return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+        if not folder.is_dir():
+            return []
+        found: dict[str, Path] = {}
+        for suffix in reversed(YAML_SUFFIXES):
+            found |= {p.stem: p for p in folder.glob(f"*{suffix}")}
+        return [found[stem] for stem in sorted(found)]
 
     def person_ids(self) -> list[str]:
         """Every folder under people/ holding a profile and named by the person-id rule."""
@@ -73,7 +91,17 @@ class Project:
     def _profile_folders(self) -> list[str]:
         if not self.people_dir.is_dir():
             return []
-        return sorted(p.parent.name for p in self.people_dir.glob("*/profile.yaml"))
+        return sorted({p.parent.name for name in PROFILE_NAMES for p in self.people_dir.glob(f"*/{name}")})
+
+    def duplicate_files(self, person_id: str) -> list[Problem]:
+        """Two spellings of one file (``profile.yaml`` and ``profile.yml``): which one is meant is a guess,
+        so the person is not built until one is removed."""
+        folder = self.people_dir / person_id
+        pairs = [(folder / PROFILE_NAMES[0], folder / PROFILE_NAMES[1])]
+        pairs += [(p.with_suffix(".yaml"), p) for p in sorted((folder / "events").glob("*.yml"))]
+        return [Problem(self.display(yml), None, "", f"both {yaml.name} and {yml.name} exist: keep one (they would "
+                                                     "be the same file)")
+                for yaml, yml in pairs if yaml.is_file() and yml.exists()]
 
     def display(self, path: Path) -> Path:
         """Paths in messages are relative to the project, as a supervisor would type them."""

@@ -10,7 +10,7 @@ import copy
 from pathlib import Path
 from typing import Any
 
-import yaml
+from profiles import dump_yaml
 
 from packetgen.event_model import Event
 
@@ -83,6 +83,6 @@ def event(**kwargs: Any) -> Event:
 def write_event(root: Path, person_id: str, event_id: str, data: dict[str, Any] | str) -> Path:
     path = root / "people" / person_id / "events" / f"{event_id}.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = data if isinstance(data, str) else yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    text = data if isinstance(data, str) else dump_yaml(data)
     path.write_text(text, encoding="utf-8")
     return path

@@ -50,10 +50,22 @@ def marked_profile() -> dict[str, Any]:
     })
 
 
+class _NoAliases(yaml.SafeDumper):
+    """packetgen refuses anchors and aliases, which PyYAML writes for a value used twice."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def dump_yaml(data: Any) -> str:
+    """YAML text as a person would write it: keys in order, no anchors or aliases."""
+    return yaml.dump(data, Dumper=_NoAliases, sort_keys=False, allow_unicode=True)
+
+
 def write_profile(root: Path, person_id: str, data: dict[str, Any] | str) -> Path:
     """Write a profile into ``root/people/<id>/profile.yaml`` and return its path."""
     path = root / "people" / person_id / "profile.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = data if isinstance(data, str) else yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    text = data if isinstance(data, str) else dump_yaml(data)
     path.write_text(text, encoding="utf-8")
     return path

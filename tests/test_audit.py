@@ -37,7 +37,9 @@ def history(project: Path) -> Path:
     write_event(project, "testa", "2026-07-10-police", event_data(
         "2026-07-10 08:00", "police-ems", family_contact=NOT_CONTACTED,
         case_manager={"requested_action": "Care review MKrequest"}))
-    write_event(project, "otto", "2026-07-15-escalation", event_data("2026-07-15 20:00", "escalation"))
+    write_event(project, "otto", "2026-07-15-escalation", event_data(
+        "2026-07-15 20:00", "escalation",
+        family_contact={"contacted": True, "who": "mother", "at": "2026-07-15 21:00", "summary": "Family MKfamily"}))
     return project
 
 

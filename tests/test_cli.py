@@ -29,7 +29,8 @@ def test_starter_fails_check_until_every_todo_is_filled(project: Path) -> None:
     result = run_cli("check", "--root", str(project))
     assert result.exit_code == 1
     problems = [line for line in result.output.splitlines() if line.startswith("people/sam-k/profile.yaml:")]
-    assert problems and all("not filled in yet (TODO" in line for line in problems), result.output
+    todo = ": not filled in yet: replace the TODO with the real text"
+    assert problems and all(line.endswith(todo) for line in problems), result.output
     assert any(" identity.date_of_birth: " in line for line in problems)
 
 

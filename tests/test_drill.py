@@ -138,8 +138,8 @@ def test_answer_key_page_follows_the_layout_when_medications_continue(project: P
     from packetgen.render import make_environment
 
     proj = open_project(project)
-    packet = drill.drill_packet(make_environment(proj.templates_dir), proj, load_person(proj, "testa"),
-                                dt.date(2026, 11, 23))
+    day = dt.date(2026, 11, 23)
+    packet = drill.drill_packet(make_environment(proj.templates_dir), proj, load_person(proj, "testa", as_of=day), day)
     pages = drill.answer_pages(PdfRenderer(proj.styles_dir), packet.print_html,
                                ["allergies", "medications", "medications_continued"])
     assert pages == {"allergies": 1, "medications": 1, "medications_continued": 2}

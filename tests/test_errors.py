@@ -7,15 +7,14 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
 from conftest import AS_OF, run_cli
-from profiles import marked_profile, write_profile
+from profiles import dump_yaml, marked_profile, write_profile
 
 from packetgen.documents import PERSON_DOCUMENTS
 
 
 def profile_text() -> str:
-    return yaml.safe_dump(marked_profile(), sort_keys=False)
+    return dump_yaml(marked_profile())
 
 
 def line_of(text: str, needle: str) -> int:
@@ -41,7 +40,7 @@ def break_profile(kind: str) -> tuple[str, str, str]:
     if kind == "empty-safety-list":
         data = marked_profile()
         data["allergies"] = {"items": []}
-        broken = yaml.safe_dump(data, sort_keys=False)
+        broken = dump_yaml(data)
         return broken, "allergies:", "allergies"
     raise AssertionError(kind)
 

@@ -63,8 +63,9 @@ def person(project: Path) -> Path:
     ({"  notified_at: 2026-11-03 09:00": "  notifed_at: 2026-11-03 09:00"},
      "people/testa/events/2026-11-02-x.yaml:14: case_manager.notifed_at: unknown field 'notifed_at' "
      "(did you mean 'notified_at'?)"),
-    ({"presenting_risk: Risk\n": ""}, "people/testa/events/2026-11-02-x.yaml:1: presenting_risk: required field "
-     "is missing: add 'presenting_risk:'"),
+    # A missing top-level field points at where it belongs: the line of the field that follows it.
+    ({"presenting_risk: Risk\n": ""}, "people/testa/events/2026-11-02-x.yaml:4: presenting_risk: required field "
+     "is missing: add 'presenting_risk:' before 'immediate_response:'"),
     ({"  notified_at: 2026-11-03 09:00": "  notified_at: 2026-11-01 09:00"},
      "people/testa/events/2026-11-02-x.yaml:14: case_manager.notified_at: notified before the event happened"),
     ({"  notified_at: 2026-11-03 09:00": "  notified_at: 2026-11-03T09:00:00Z"},
@@ -154,3 +155,12 @@ def test_check_takes_person(tmp_path: Path) -> None:
     assert "checked 1 profiles: all valid" in only.output and "testc" not in only.output
     assert run_cli("check", "--root", str(root), "--as-of", AS_OF).exit_code == 1
     assert run_cli("check", "--root", str(root), "--person", "nobody").exit_code == 2
+
+
+def test_build_of_one_person_does_not_call_the_others_folders_unread(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    write_profile(root, "testa", marked_profile())
+    write_profile(root, "testc", marked_profile())
+    result = run_cli("build", "--root", str(root), "--as-of", AS_OF, "--format", "html", "--person", "testa")
+    assert result.exit_code == 0, result.output
+    assert "people/testc" not in result.output

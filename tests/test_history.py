@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import AS_OF, copy_demo, html_soup, pdf_text, run_cli, visible_text
+from profiles import dump_yaml
 
 from packetgen.history import describe_changes, history_path
 
@@ -63,7 +64,7 @@ def edit(root: Path, person_id: str, change) -> None:  # type: ignore[no-untyped
     path = root / "people" / person_id / "profile.yaml"
     data = yaml.safe_load(path.read_text())
     change(data)
-    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    path.write_text(dump_yaml(data))
 
 
 def changes_section(path: Path) -> str:

@@ -78,7 +78,7 @@ def test_page_one_looks_like_the_reviewed_reference(large_print_build: Path, per
 def render_variant(person_id: str, tmp_path: Path, *, fingerprint: str, extra_css: str = "") -> Path:
     """Rosa's packet as the build makes it, with a chosen footer fingerprint and optional extra CSS."""
     project = open_project(REPO)
-    record = load_person(project, person_id)
+    record = load_person(project, person_id, as_of=AS_OF_DATE)
     stamp = {"fingerprint": fingerprint, "generated": GENERATED}
     doc = render_person_document(make_environment(project.templates_dir), record, BY_NAME["responder-packet"],
                                  AS_OF_DATE, stamp)
