@@ -23,7 +23,7 @@ from .cache import CACHE_SCHEMA, BuildCache, Digests, clean_temp_files, combine,
 from .documents import ALL_DOCUMENTS, BY_NAME, LARGE_PRINT_OF, PERSON_DOCUMENTS, DocumentKind, large_print
 from .errors import Problem, Severity, dotted
 from .event_model import Event
-from .history import forget_removed
+from .history import forget_removed, last_version
 from .load import Document, load_yaml
 from .model import Profile
 from .output import write_atomic, write_text
@@ -38,7 +38,6 @@ from .prune import (
     settle_drills,
     settle_failed,
     settle_valid,
-    shown_version,
     stems_by_person,
     withdrawn,
 )
@@ -734,7 +733,7 @@ def index_row(project: Project, record: PersonRecord, as_of: dt.date) -> dict[st
     }
     profile = record.profile
     if profile is None or not record.ok:
-        row["shown_version"] = shown_version(project.build_dir, record.person_id)
+        row["shown_version"] = last_version(project.build_dir, record.person_id)
         return row | {"events": []}
     review = review_status(profile.plan, as_of)
     return row | {

@@ -207,27 +207,11 @@ def withdrawn(cache: BuildCache, person_id: str) -> dict[str, str]:
             if stem.startswith(f"{person_id}/") and entry.get("withdrawn")}
 
 
-def shown_version(build_dir: Path, person_id: str) -> str | None:
-    """The plan version(s) a person's documents in build/ show, read from their manifests."""
-    versions = set()
-    for stem in person_documents(build_dir, person_id):
-        try:
-            version = json.loads((build_dir / f"{stem}.manifest.json").read_text(encoding="utf-8"))["plan_version"]
-        except (OSError, ValueError, KeyError, TypeError):
-            continue
-        if isinstance(version, int):
-            versions.add(version)
-    return " and ".join(str(v) for v in sorted(versions)) or None
-
-
 def remove_absent_people(build_dir: Path, current: list[str], cache: BuildCache) -> tuple[list[str], list[Path]]:
     """Remove the output of every person no longer in people/: documents, event forms, large
     print, drill pages and cache entries (``history.forget_removed`` drops their revision
-    history). Returns their ids and the files removed.
-
-    An empty people/ folder removes nothing: that is far more often a wrong ``--root`` than
-    everyone leaving at once."""
-    if not current or not _real_dir(build_dir):
+    history). Returns their ids and the files removed."""
+    if not _real_dir(build_dir):
         return [], []
     keep = set(current)
     with os.scandir(build_dir) as entries:
