@@ -1,8 +1,9 @@
 """The build: load -> validate -> select -> derive -> render -> write, for every person.
 
 Every person is loaded and validated before anything is written (as Pelican runs all context
-phases before output), and a person with errors gets nothing written: their last good packet
-stays in ``build/`` untouched.
+phases before output), and a person with errors gets nothing written: their last good output
+stays in ``build/``, except what ``packetgen/withdraw.py`` withdraws. ``packetgen/prune.py``
+removes whatever this build would not produce (stale formats, twins, deleted events and people).
 """
 
 from __future__ import annotations
@@ -29,6 +30,17 @@ from .output import write_atomic, write_text
 from .pdf import STYLESHEET, PdfSession, die_with_parent
 from .person_files import Refused, read_person_file
 from .project import Project
+from .prune import (
+    Settled,
+    describe,
+    formats_on_disk,
+    remove_absent_people,
+    settle_drills,
+    settle_failed,
+    settle_valid,
+    stems_by_person,
+    withdrawn,
+)
 from .render import age_on, long_date, make_environment, render
 from .revisions import PersonHistory, person_history, record_history, version_not_raised
 from .rules import (
@@ -284,6 +296,12 @@ class BuildResult:
     """Job stems not rendered because their inputs had not changed."""
     up_to_date: list[str] = field(default_factory=list)
     """People not even loaded: nothing they are made from changed since the last build."""
+    removed: list[Path] = field(default_factory=list)
+    """Files removed: stale siblings, withdrawn documents, people and events no longer in people/."""
+    settled: dict[str, Settled] = field(default_factory=dict)
+    """What happened to the existing output of each person loaded (``packetgen/prune.py``)."""
+    removed_people: list[str] = field(default_factory=list)
+    """People whose output was removed because they are no longer in people/."""
 
     @property
     def problems(self) -> list[Problem]:
@@ -463,7 +481,7 @@ class _Context:
 def build(project: Project, *, people: list[str] | None = None, formats: tuple[str, ...] = FORMATS,
           as_of: dt.date | None = None, large_print: bool = False, force: bool = False, progress: bool = False,
           pdf: PdfSession | None = None, workers: int | None = None) -> BuildResult:
-    """Build the documents whose inputs changed, and the index. Invalid people keep their old output.
+    """Build the documents whose inputs changed, remove what the build would not produce, write the index.
 
     ``large_print`` adds the 18 pt responder packet and crisis plan for readers with low vision;
     ``force`` rebuilds everything; ``progress`` shows a bar on a terminal; ``pdf`` is a session
@@ -522,9 +540,11 @@ def build(project: Project, *, people: list[str] | None = None, formats: tuple[s
                     session.close()
     finally:
         cache.save()
+    result.removed_people, removed = remove_absent_people(project.build_dir, project.person_ids(), cache)
+    result.removed += removed + settle_drills(project.build_dir, [r.person_id for r in result.people], cache)
     for record in result.failed:
-        log.info("%s: not built, %d problem(s); last good output kept", record.person_id,
-                 sum(p.severity == "error" for p in record.problems))
+        log.info("%s: not built, %d problem(s); %s", record.person_id,
+                 sum(p.severity == "error" for p in record.problems), describe(result.settled[record.person_id]))
     rows |= {record.person_id: cache.people[record.person_id]["row"] if record.person_id in cache.people
              else index_row(project, record, as_of) for record in result.people}
     _write_index(project, env, digests, cache, rows, result, as_of, ctx.stamp_time, quick_key, ctx.suffixes)
@@ -562,16 +582,27 @@ def _build_people(ctx: _Context, ids: list[str], sources: dict[str, str], quick:
         _render_jobs(project, env, todo, ctx.formats, ctx.suffixes, as_of, ctx.stamp_time, session, cache, result,
                      progress)
     finally:
+        cached = stems_by_person(cache)
         for record in records:
             stems = [job.stem.as_posix() for job in jobs if job.record is record]
             # Only a person whose every document is now built from these inputs may take the fast
             # path next time; after a failed render, their documents are checked one by one again.
+            before = cached.get(record.person_id, [])
             if record.ok and all(cache.jobs.get(stem, {}).get("key") == keys[stem] for stem in stems):
+                # Then remove what this build would not produce (stale formats, twins, old events).
+                settled = settle_valid(project.build_dir, record.person_id, stems, cache, record.doc.data,
+                                       record.doc.source, before)
+                result.settled[record.person_id] = settled
+                result.removed += settled.removed
                 row = index_row(project, record, as_of)
                 row["incomplete"] = [job.stem.as_posix() for job in jobs
                                      if job.record is record and job.extra.get("gates")]
                 cache.record_person(record.person_id, quick[record.person_id], stems, row)
             else:
+                if not record.ok:  # keep the last good output, or withdraw it (packetgen/withdraw.py)
+                    settled = settle_failed(project.build_dir, record, cache, as_of, before)
+                    result.settled[record.person_id] = settled
+                    result.removed += settled.removed
                 cache.forget_person(record.person_id)
 
 
@@ -623,6 +654,12 @@ def _build_parallel(ctx: _Context, pending: list[str], sources: dict[str, str], 
                 result.rebuilt += part.rebuilt
                 result.skipped += part.skipped
                 result.incomplete += part.incomplete
+                result.removed += part.removed
+                result.settled.update(part.settled)
+                # The worker's entries replace these people's: some may have been dropped (pruned).
+                mine = set(futures[future])
+                for stem in [s for s in cache.jobs if s.split("/", 1)[0] in mine]:
+                    del cache.jobs[stem]
                 cache.jobs.update(jobs)
                 for pid, entry in people.items():
                     if entry is None:
@@ -696,8 +733,8 @@ def index_row(project: Project, record: PersonRecord, as_of: dt.date) -> dict[st
     row: dict[str, Any] = {
         "id": record.person_id, "ok": record.ok,
         "errors": [str(p) for p in record.problems if p.severity == "error"],
-        "documents": [{"name": k.name, "title": k.title} for k in ALL_DOCUMENTS
-                      if (project.build_dir / record.person_id / f"{k.name}.html").exists()],
+        "documents": [{"name": k.name, "title": k.title, "formats": formats} for k in ALL_DOCUMENTS
+                      if (formats := formats_on_disk(project.build_dir, f"{record.person_id}/{k.name}"))],
     }
     profile = record.profile
     if profile is None or not record.ok:
@@ -714,9 +751,10 @@ def index_row(project: Project, record: PersonRecord, as_of: dt.date) -> dict[st
         "events": [
             {"id": facts.record.event_id, "when": facts.event.occurred_at.isoformat(), "type": facts.event.type,
              "incomplete": bool(facts.gates), "notification": facts.notification.state,
-             "documents": [{"name": name, "title": BY_NAME[name].title} for name in event_documents(facts.event)
-                           if (project.build_dir / record.person_id / "events" / facts.record.event_id
-                               / f"{name}.html").exists()]}
+             "documents": [{"name": name, "title": BY_NAME[name].title, "formats": formats}
+                           for name in event_documents(facts.event)
+                           if (formats := formats_on_disk(project.build_dir, f"{record.person_id}/events/"
+                                                          f"{facts.record.event_id}/{name}"))]}
             for facts in (derive_events(record, as_of) if record.ok else [])
         ],
     }
@@ -732,6 +770,8 @@ def _write_index(project: Project, env: Environment, digests: Digests, cache: Bu
             # Someone this build did not touch: their cached line if still current, else load them.
             row = cache.person_fresh(pid, quick(pid), suffixes)
             rows[pid] = row if row is not None else index_row(project, load_person(project, pid, as_of=as_of), as_of)
+        if not rows[pid]["ok"]:
+            rows[pid] = rows[pid] | {"withdrawn": len(withdrawn(cache, pid))}
         everyone.append(rows[pid])
     path = project.build_dir / "index.html"
     key = combine(digests.code, digests.template("index.html.j2"), as_of.isoformat(), data_digest(everyone))

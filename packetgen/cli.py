@@ -21,6 +21,7 @@ from .documents import BY_NAME
 from .errors import errors, warnings
 from .inventory import unread_files
 from .project import open_project
+from .prune import describe
 from .render import TemplateFault
 from .select import select
 from .starter import write_starter
@@ -102,13 +103,17 @@ def build_command(root: Path, as_of: dt.datetime | None, people: tuple[str, ...]
     total = len(result.people) + len(result.up_to_date)
     click.echo(f"built {total - len(result.failed)} of {total} people into {project.display(project.build_dir)}/: "
                f"{len(result.rebuilt)} documents rebuilt, {len(result.skipped)} up to date; "
-               f"{len(result.written)} files written, {len(result.unchanged)} unchanged, {seconds:.1f} s")
+               f"{len(result.written)} files written, {len(result.unchanged)} unchanged"
+               + (f", {len(result.removed)} removed" if result.removed else "") + f", {seconds:.1f} s")
+    if result.removed_people:
+        click.echo("removed the output of people no longer in people/: " + ", ".join(result.removed_people))
     if result.incomplete:
         click.echo(f"{len(result.incomplete)} document(s) marked INCOMPLETE (see `packetgen check` for what is "
                    f"missing): " + ", ".join(str(stem) for stem in result.incomplete), err=True)
     if result.failed:
-        names = ", ".join(r.person_id for r in result.failed)
-        click.echo(f"not built (errors above; last good output kept): {names}", err=True)
+        click.echo("not built (errors above):", err=True)
+        for record in result.failed:
+            click.echo(f"  {record.person_id}: {describe(result.settled[record.person_id])}", err=True)
     if result.failed or misnamed:
         sys.exit(1)
 
@@ -123,9 +128,11 @@ def build_command(root: Path, as_of: dt.datetime | None, people: tuple[str, ...]
 @click.option("--port", type=int, default=8000, show_default=True, help="Port for --serve.")
 @click.option("--debounce", type=float, default=0.05, show_default=True,
               help="Seconds without file events before rebuilding (one save is often several events).")
+@click.option("--large-print", is_flag=True,
+              help="Also keep 18 pt responder packets and crisis plans current on every rebuild.")
 @jobs_option
 def watch_command(root: Path, as_of: dt.datetime | None, fmt: str, out: Path | None, poll: bool, serve: bool,
-                  port: int, debounce: float, workers: int | None) -> None:
+                  port: int, debounce: float, large_print: bool, workers: int | None) -> None:
     """Build, then rebuild what changes whenever a file under people/, templates/ or styles/ is saved."""
     import threading
 
@@ -134,7 +141,7 @@ def watch_command(root: Path, as_of: dt.datetime | None, fmt: str, out: Path | N
     project = open_project(root, out)
     formats = FORMATS if fmt == "all" else (fmt,)
     watcher = Watcher(project, report=click.echo, formats=formats, as_of=as_of.date() if as_of else None,
-                      poll=poll, quiet=debounce, workers=workers)
+                      poll=poll, quiet=debounce, workers=workers, large_print=large_print)
     watcher.warm_up()
     report_misnamed_folders(project)
     watcher.build_all()

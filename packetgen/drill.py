@@ -40,6 +40,7 @@ from .model import Strict
 from .output import write_atomic, write_text
 from .pdf import STYLESHEET, PdfRenderer
 from .project import DRILL_LOG, PERSON_ID, Project
+from .prune import record_drill
 from .render import render
 from .resources import load_url
 from .select import select
@@ -699,6 +700,7 @@ def write_drill_page(env: Environment, project: Project, record: PersonRecord, a
     packet = drill_packet(env, project, record, as_of)
     path = drills_dir(project) / f"{record.person_id}.html"
     write_text(path, render_drill_page(env, project, packet))
+    record_drill(project.build_dir, path, packet.fingerprint)
     return path, len(packet.questions)
 
 
@@ -708,6 +710,7 @@ def write_paper_drill(env: Environment, project: Project, renderer: PdfRenderer,
     packet = drill_packet(env, project, record, as_of)
     path = drills_dir(project) / f"{record.person_id}-paper.pdf"
     write_atomic(path, render_paper_drill(env, renderer, packet, seed))
+    record_drill(project.build_dir, path, packet.fingerprint)
     return path, len(packet.questions)
 
 

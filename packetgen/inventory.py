@@ -50,6 +50,8 @@ def _person_folder(project: Project, folder: Path, data: Any) -> list[Problem]:
     if not _has_profile(folder):
         return [_warning(project, folder, f"no profile.yaml in this folder, so nothing in it is read: add one "
                                           f"(`packetgen new {folder.name}`) or move the folder out of people/")]
+    if not isinstance(data, dict):
+        return []  # the profile cannot be read, so what it names is unknown: its errors come first
     read = {folder / name for name in PROFILE_NAMES} | {folder / DRILL_LOG}
     read |= {folder / "events" / p.name for p in _event_files(folder)}
     photo = _photo(data)

@@ -14,7 +14,7 @@ from typing import Any
 
 from .audiences import AUDIENCES, Audience
 from .event_model import Event
-from .model import SECTION_NAMES, Contact, Profile
+from .model import SECTION_NAMES, Consent, Contact, Profile
 from .validate import section_class
 
 
@@ -26,6 +26,11 @@ class Decision:
     included: bool
     reason: str
     consent_id: str | None = None
+
+
+def in_force(consent: Consent, as_of: dt.date) -> bool:
+    """A consent applies from the day it is granted up to, not including, the day it expires."""
+    return consent.granted <= as_of < consent.expires
 
 
 def decide(profile: Profile, section: str, sharing: str, audience: Audience, as_of: dt.date,
@@ -40,7 +45,7 @@ def decide(profile: Profile, section: str, sharing: str, audience: Audience, as_
         return Decision(name, sharing, False, f"class {sharing}: not shared with {audience.label}")
     matching = [c for c in profile.consents if c.recipient == audience.key and section in c.sections]
     for consent in matching:
-        if consent.granted <= as_of < consent.expires:
+        if in_force(consent, as_of):
             return Decision(name, sharing, True,
                             f"consent {consent.id} ({consent.authority}, granted {consent.granted}, "
                             f"expires {consent.expires})", consent.id)

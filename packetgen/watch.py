@@ -14,7 +14,8 @@ Modelled on MkDocs' livereload and on what its users complained about:
 - only people/, templates/ and styles/ are watched, and paths under the build folder are ignored,
   so writing output never triggers another rebuild;
 - a rebuild that raises is reported and the loop carries on; an invalid profile keeps its last
-  good output (the build never writes for a person with errors).
+  good output, except what may show more than consent or sharing now allows (see
+  ``packetgen/withdraw.py``), and the report says which.
 
 A profile or event change rebuilds only that person; a template or style change runs a full
 build in which the per-job cache keys (``packetgen/cache.py``) rebuild exactly the documents that
@@ -37,9 +38,9 @@ from watchdog.observers.polling import PollingObserver
 
 from .build import FORMATS, BuildResult, build
 from .cache import is_source_file, tree_digest
-from .history import last_version
 from .pdf import PdfSession
 from .project import Project, is_person_id
+from .prune import describe
 from .render import TemplateFault
 
 log = logging.getLogger(__name__)
@@ -144,7 +145,8 @@ class Watcher:
 
     def __init__(self, project: Project, *, report: Callable[[str], None], formats: tuple[str, ...] = FORMATS,
                  as_of: dt.date | None = None, poll: bool = False, quiet: float = 0.05,
-                 workers: int | None = None, on_rebuilt: Callable[[BuildResult], None] | None = None) -> None:
+                 workers: int | None = None, on_rebuilt: Callable[[BuildResult], None] | None = None,
+                 large_print: bool = False, today: Callable[[], dt.date] = dt.date.today) -> None:
         self.project = project
         self.report = report
         self.formats = formats
@@ -153,6 +155,10 @@ class Watcher:
         self.poll = poll
         self.workers = workers
         self.on_rebuilt = on_rebuilt
+        self.large_print = large_print
+        self.today = today
+        """Without ``as_of``, each build uses this day; when it changes, everyone is rebuilt."""
+        self.built_on: dt.date | None = None
         self.observer: BaseObserver | None = None
         self.session: PdfSession | None = None
         self.rebuilds = 0
@@ -215,16 +221,27 @@ class Watcher:
             self._build(existing if existing and not gone else None, ", ".join(sorted(affected.people)))
         return True
 
+    def new_day(self) -> bool:
+        """Rebuild everyone when the date has changed since the last build (no ``as_of`` given), so
+        a consent that lapses overnight is withdrawn and a review that falls due is marked without
+        waiting for a save. Returns True if it rebuilt."""
+        if self.as_of is not None or self.built_on is None or self.today() == self.built_on:
+            return False
+        self._build(None, f"everyone (the date is now {self.today().isoformat()})")
+        return True
+
     def run(self, stop: threading.Event, step_seconds: float = 0.01) -> None:
         """The watch loop: wait for a quiet moment after changes, rebuild, repeat until ``stop``."""
         while not stop.wait(step_seconds):
-            self.step()
+            if not self.step():
+                self.new_day()
 
     def _build(self, people: list[str] | None, what: str) -> BuildResult:
         started = time.perf_counter()
+        day = self.as_of or self.today()
         try:
-            result = build(self.project, people=people, formats=self.formats, as_of=self.as_of,
-                           pdf=self.pdf_session(), workers=self.workers)
+            result = build(self.project, people=people, formats=self.formats, as_of=day,
+                           large_print=self.large_print, pdf=self.pdf_session(), workers=self.workers)
         except TemplateFault as exc:  # a template being edited: say where, keep watching
             self.report(f"{_now()} rebuild after {what} failed: {exc} (last good output kept; still watching)")
             return BuildResult([])
@@ -235,15 +252,19 @@ class Watcher:
             return BuildResult([])
         seconds = time.perf_counter() - started
         self.rebuilds += 1
+        self.built_on = day
         for record in result.failed:
-            shown = last_version(self.project.build_dir, record.person_id)
-            kept = f"showing version {shown}" if shown is not None else "no good output yet"
-            self.report(f"{_now()} {record.person_id}: source has errors, {kept}:")
+            settled = describe(result.settled[record.person_id])
+            self.report(f"{_now()} {record.person_id}: source has errors, {settled}:")
             for problem in record.problems:
                 if problem.severity == "error":
                     self.report(f"    {problem}")
+        if result.removed_people:
+            gone = ", ".join(result.removed_people)
+            self.report(f"{_now()} removed the output of people no longer in people/: {gone}")
         if result.failed and not result.rebuilt:
-            self.report(f"{_now()} {what}: nothing rebuilt, last good output kept ({seconds:.2f} s)")
+            removed = f", {len(result.removed)} file(s) removed" if result.removed else ""
+            self.report(f"{_now()} {what}: nothing rebuilt{removed} ({seconds:.2f} s)")
         else:
             self.report(f"{_now()} rebuilt {what}: {len(result.rebuilt)} documents "
                         f"({len(result.skipped)} up to date) in {seconds:.2f} s")

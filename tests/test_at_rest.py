@@ -78,7 +78,9 @@ def test_an_old_history_with_whole_profiles_is_cut_to_the_version_number(project
     old = {"person": "testa", "revisions": [{"version": 2, "recorded": "2026-11-01 10:00 UTC", "source": "abc",
                                              "profile": {"internal_notes": {"text": "MKoldsecret"}}}]}
     (project / "build/.history/testa.json").write_text(json.dumps(old))
-    write_profile(project, "testa", "identity: [\n")  # now the source has errors
+    broken = marked_profile()
+    broken["identity"]["date_of_birth"] = "last spring"  # now the source has errors (none about sharing)
+    write_profile(project, "testa", broken)
     build(project, "--format", "html", code=1)
     index = (project / "build/index.html").read_text()
     assert "Source has errors, showing version 2." in index

@@ -36,7 +36,6 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import pytest
 from buildscan import build_files, file_text
 from conftest import pdf_text, run_cli
 from events import event_data, write_event
@@ -467,8 +466,6 @@ class LeakOracle(RuleBasedStateMachine):
             problems += [f"{relative} (file name): {w}" for w in MARK.findall(relative.as_posix().lower())]
         for relative, text in build_files(build).items():
             top = relative.parts[0]
-            if top in self.removed:
-                continue  # documents of a removed person: the output lifecycle change (see the xfail test)
             if top.startswith("."):
                 allowed = at_rest | index
             elif top == "index.html":
@@ -521,11 +518,9 @@ LeakOracle.TestCase.settings = settings(
 TestLeakOracle = LeakOracle.TestCase
 
 
-@pytest.mark.xfail(strict=True, reason="output lifecycle (issue 12 item 6): the documents of a person removed "
-                                       "from people/ stay in build/; the output lifecycle change removes them")
 def test_a_removed_persons_documents_leave_the_build_folder(project: Path) -> None:
-    """Their history and index row are gone already (tests/test_at_rest.py); their documents are not yet.
-    The oracle above skips a removed person's folder for this reason only."""
+    """Their history and index row go (tests/test_at_rest.py), and so do their documents
+    (tests/test_output_lifecycle.py has the whole list)."""
     for person_id in ("p1", "p2"):
         data = marked_profile()
         data["identity"]["preferred_name"] = f"MK900{person_id[1]}x"

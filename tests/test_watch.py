@@ -141,7 +141,7 @@ def bump(monkeypatch: pytest.MonkeyPatch, minutes: int) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1795000000 + 60 * minutes))
 
 
-def test_edit_rebuilds_that_person_only_bad_yaml_keeps_output_fix_rebuilds(
+def test_edit_rebuilds_that_person_only_bad_edit_keeps_output_fix_rebuilds(
         watching: Running, monkeypatch: pytest.MonkeyPatch) -> None:
     build = watching.build
     profile = watching.watcher.project.profile_path("rosa-m")
@@ -161,14 +161,16 @@ def test_edit_rebuilds_that_person_only_bad_yaml_keeps_output_fix_rebuilds(
     rosa = len(list((build / "rosa-m").glob("**/*.manifest.json")))
     assert any(f"rebuilt rosa-m: {rosa} documents" in line for line in watching.lines)
 
-    # Break the YAML: the error names file and line; the last good PDF stays byte for byte.
+    # A bad value that cannot change what a document may show: the error names file, line and
+    # field; the last good PDF stays byte for byte. (A file that does not parse at all withdraws
+    # documents instead: tests/test_output_lifecycle.py.)
     pdf_before = (build / "rosa-m" / "crisis-plan.pdf").read_bytes()
     count = watching.watcher.rebuilds
     bump(monkeypatch, 10)
-    profile.write_text(good.replace("  version: 3\n", "  version: [3\n"))
+    profile.write_text(good.replace("  version: 3\n", "  version: three\n"))
     wait_for(lambda: watching.rebuilt_since(count))
     errors = [line for line in watching.lines if "people/rosa-m/profile.yaml:" in line]
-    assert errors and "invalid YAML" in errors[-1]
+    assert errors and " plan.version: " in errors[-1]
     assert any("rosa-m: source has errors, showing version 3" in line for line in watching.lines)
     assert (build / "rosa-m" / "crisis-plan.pdf").read_bytes() == pdf_before
     row = html_soup(build / "index.html").select_one('tr[data-person="rosa-m"]')
