@@ -15,6 +15,8 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from .copies_model import Copies
+
 SharingClass = Literal["responder", "care-team", "consent", "internal"]
 """Who may see a section. See ``packetgen/audiences.py`` for what each class reaches."""
 
@@ -294,6 +296,8 @@ class Profile(Strict):
     )
     internal_notes: FreeText | None = Field(default=None, description="Stays inside the provider.")
     consents: list[Consent] = Field(default_factory=list)
+    copies: Copies | None = Field(
+        default=None, description="Where printed copies are kept (always internal: no document shows it).")
 
 
 SECTION_DEFAULTS: dict[str, SharingClass] = {

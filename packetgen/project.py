@@ -28,6 +28,9 @@ PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 DRILL_LOG = "drills.jsonl"
 """Each person's drill results, beside the profile. An output of drills, not an input of documents."""
 
+COPIES_LOG = "copies.jsonl"
+"""Each person's ledger of printed copies placed, beside the profile. Not an input of documents either."""
+
 
 @dataclass(frozen=True)
 class Project:
