@@ -105,7 +105,7 @@ def combine(parts: list[bytes], title: str, bookmarks: list[tuple[str, int]]) ->
                 document.K.append(copied)
             for offset, page in enumerate(source.pages):
                 target = out.pages[first + offset].obj
-                holders = [(target, page.obj, "/StructParents")]
+                holders: list[tuple[pikepdf.Object, pikepdf.Object, str]] = [(target, page.obj, "/StructParents")]
                 holders += [(mine, theirs, "/StructParent")
                             for mine, theirs in zip(target.get("/Annots", Array()), page.obj.get("/Annots", Array()),
                                                     strict=False)]

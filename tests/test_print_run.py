@@ -163,6 +163,10 @@ def test_verify_an_old_and_a_current_code(run: dict[str, Any]) -> None:
     assert cli("verify", "ZZZZ-ZZZZ", "--as-of", AS_OF, root=root, code=3).startswith(
         "ZZZZ-ZZZZ: no sheet with this check code is on record here")
     assert run_cli("verify", "--root", str(root), "K7QX-M2P").exit_code == 2  # 7 characters
+    # Event forms carry codes too (the code a reader finds on the built form).
+    form = root / "build/jay-t/events/2026-11-21-escalation/case-manager-update.html"
+    assert cli("verify", footer_code(form), "--as-of", AS_OF, root=root).startswith(
+        f"{footer_code(form)} is current: jay-t, 2026-11-21-escalation/case-manager-update, plan v")
 
 
 def test_separator_never_describes_a_change_its_documents_audience_may_not_see(tmp_path: Path) -> None:
