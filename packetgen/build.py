@@ -20,6 +20,8 @@ from typing import Any
 from jinja2 import Environment
 
 from .cache import CACHE_SCHEMA, BuildCache, Digests, clean_temp_files, combine, data_digest, tree_digest
+from .checkcode import check_code, content_fingerprint, visible_content
+from .copies_index import index_counts, ledger_digest
 from .documents import ALL_DOCUMENTS, BY_NAME, LARGE_PRINT_OF, PERSON_DOCUMENTS, DocumentKind, large_print
 from .errors import Problem, Severity, dotted
 from .event_model import Event
@@ -215,6 +217,10 @@ def render_person_document(
     selection = select(profile, kind.audience, kind.sections, as_of)
     review = review_status(profile.plan, as_of)
     label = (extra or {}).get("version_label") or str(profile.plan.version)
+    photo = photo_data_uri(record)
+    # The check code printed next to the version: from what this sheet shows (packetgen/checkcode.py).
+    stamp = {**stamp, "check": check_code(content_fingerprint(
+        record.person_id, kind.name, visible_content(profile, kind, as_of), photo, extra))}
     context: dict[str, Any] = {
         "view": selection.view | {"version_label": label},
         "kind": kind,
@@ -222,7 +228,7 @@ def render_person_document(
         "review": review,
         "as_of": as_of,
         "stamp": stamp,
-        "photo": photo_data_uri(record),
+        "photo": photo,
         "critical": kind.critical,
         **(extra or {}),
     }
@@ -273,6 +279,7 @@ def manifest(record: PersonRecord, kind: DocumentKind, selection: Selection, rev
         "plan_version": record.profile.plan.version,
         "plan_version_label": version_label,
         "fingerprint": stamp["fingerprint"],
+        "check_code": stamp.get("check"),
         "note": MANIFEST_NOTE,
         "sections": [
             {"section": d.section, "sharing": d.sharing, "included": d.included, "reason": d.reason,
@@ -505,7 +512,7 @@ def build(project: Project, *, people: list[str] | None = None, formats: tuple[s
         """Everything about one person's documents, cheap to compute without parsing the profile."""
         source = source or tree_digest(project.person_dir(pid))
         return combine(digests.code, digests.templates, digests.styles, source, as_of.isoformat(),
-                       ",".join(ctx.suffixes), f"large_print={large_print}")
+                       ",".join(ctx.suffixes), f"large_print={large_print}", ledger_digest(project, pid))
 
     ids = list(people) if people else project.person_ids()
     sources = {pid: tree_digest(project.person_dir(pid)) for pid in ids}
@@ -742,6 +749,7 @@ def index_row(project: Project, record: PersonRecord, as_of: dt.date) -> dict[st
         return row | {"events": []}
     review = review_status(profile.plan, as_of)
     return row | {
+        "copy_counts": index_counts(project, record.person_id, profile, photo_data_uri(record), as_of),
         "name": profile.identity.preferred_name,
         "plan": {"version": profile.plan.version},
         "review": {"last_reviewed": review.last_reviewed.isoformat(), "next_review": review.next_review.isoformat(),

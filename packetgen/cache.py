@@ -32,7 +32,7 @@ from pydantic import BaseModel
 
 from . import __version__
 from .output import write_text
-from .project import DRILL_LOG
+from .project import COPIES_LOG, DRILL_LOG
 
 log = logging.getLogger(__name__)
 
@@ -46,10 +46,11 @@ _EDITOR_LITTER = ("~", ".swp", ".swx", ".swo", ".tmp", ".part")
 def is_source_file(path: Path) -> bool:
     """Editor backups, swap files and vim's '4913' probe are not inputs (and must not trigger rebuilds).
 
-    Nor is the drill log: importing drill results must not change the packet's fingerprint, or
-    every import would look like a new packet version in the drill report."""
+    Nor are the drill log and the copies ledger: importing drill results or recording copies placed
+    must not change the packet's fingerprint, or every import would look like a new packet version
+    in the drill report, and every copy confirmed would give the sheets just placed a new footer."""
     name = path.name
-    return not (name.startswith(".") or name.endswith(_EDITOR_LITTER) or name in ("4913", DRILL_LOG))
+    return not (name.startswith(".") or name.endswith(_EDITOR_LITTER) or name in ("4913", DRILL_LOG, COPIES_LOG))
 
 
 def tree_digest(folder: Path) -> str:

@@ -14,6 +14,7 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from .copies_model import Copies
 from .fields import BirthDate, ContactPhone, Date, PastDate, Phone, Text, WholeNumber
 
 SharingClass = Literal["responder", "care-team", "consent", "internal"]
@@ -314,6 +315,8 @@ class Profile(Strict):
     )
     internal_notes: FreeText | None = Field(default=None, description="Stays inside the provider.")
     consents: list[Consent] = Field(default_factory=list)
+    copies: Copies | None = Field(
+        default=None, description="Where printed copies are kept (always internal: no document shows it).")
 
 
 SECTION_DEFAULTS: dict[str, SharingClass] = {

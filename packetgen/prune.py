@@ -41,8 +41,6 @@ if TYPE_CHECKING:
 SUFFIXES = (".html", ".pdf", ".manifest.json")
 PERSON_NAMES = frozenset(k.name for k in ALL_DOCUMENTS)
 EVENT_NAMES = frozenset(k.name for k in EVENT_DOCUMENTS)
-NOT_PEOPLE = frozenset({"assets", "drills", "audit"})
-"""Folders of the build folder that hold shared output, not a person's documents."""
 
 AUDIENCE = {k.name: k.audience for k in (*BY_NAME.values(), *LARGE_PRINT_DOCUMENTS)}
 DRILL_SOURCE = "responder-packet"
@@ -216,7 +214,7 @@ def remove_absent_people(build_dir: Path, current: list[str], cache: BuildCache)
     keep = set(current)
     with os.scandir(build_dir) as entries:
         folders = {e.name for e in entries if e.is_dir(follow_symlinks=False)}
-    absent = {pid for pid in folders if is_person_id(pid) and pid not in NOT_PEOPLE and pid not in keep}
+    absent = {pid for pid in folders if is_person_id(pid) and pid not in keep}  # never RESERVED_IDS
     absent |= {stem.split("/", 1)[0] for stem in cache.jobs} - keep
     absent |= set(cache.people) - keep
     gone: list[str] = []

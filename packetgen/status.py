@@ -1,8 +1,9 @@
 """``packetgen status``: the supervisor's morning list, from the same rules the documents use.
 
 Per person: case manager notifications overdue and due, open gates (documents that stay
-INCOMPLETE), and the next review points. Plain data first (``person_status``), then text lines
-(``format_status``), so the CLI only prints and a later report can reuse the data.
+INCOMPLETE), the next review points, and printed copies that are stale (``copies``). Plain data
+first (``person_status``), then text lines (``format_status``), so the CLI only prints and a later
+report can reuse the data.
 """
 
 from __future__ import annotations
@@ -11,6 +12,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .build import EventFacts, PersonRecord, derive_events
+from .copies import PersonCopies, SlotState, person_copies
+from .copies_model import COPY_KINDS
+from .project import Project
 from .render import event_type, long_date, long_time
 from .rules import Gate, review_status
 
@@ -31,10 +35,11 @@ class PersonStatus:
     due: list[EventFacts] = field(default_factory=list)
     gates: list[tuple[str, Gate]] = field(default_factory=list)
     reviews: list[ReviewItem] = field(default_factory=list)
+    copies: PersonCopies | None = None
 
 
-def person_status(record: PersonRecord, as_of: dt.date) -> PersonStatus:
-    """What one person's supervisor must act on, as of ``as_of``."""
+def person_status(record: PersonRecord, as_of: dt.date, project: Project | None = None) -> PersonStatus:
+    """What one person's supervisor must act on, as of ``as_of`` (printed copies too, given the project)."""
     errors = sum(p.severity == "error" for p in record.problems)
     if not record.ok or record.profile is None:
         return PersonStatus(record.person_id, None, errors)
@@ -58,6 +63,8 @@ def person_status(record: PersonRecord, as_of: dt.date) -> PersonStatus:
     status.reviews.append(ReviewItem(review.next_review, "plan review" + (" (OVERDUE)" if review.overdue else ""),
                                       review.overdue))
     status.reviews.sort(key=lambda item: _sort_key(item.when))
+    if project is not None:
+        status.copies = person_copies(project, record, as_of)
     return status
 
 
@@ -81,24 +88,52 @@ def _notification_line(facts: EventFacts) -> str:
 EXIT_OK = 0
 EXIT_OVERDUE = 1
 EXIT_NOT_CHECKED = 3
+EXIT_STALE_COPIES = 4
 """``packetgen status`` exit codes, for scripts that alert (2 is a usage error, as for every command)."""
 
 
 def exit_code(people: list[PersonStatus]) -> int:
     """1 when anything is overdue (a notification or a plan review): the alert a script wants first.
-    Otherwise 3 when someone's records have errors, so their status is unknown; else 0."""
+    Otherwise 3 when someone's records have errors (a damaged copies ledger included), so their
+    status is unknown; otherwise 4 when printed copies are stale or missing; else 0."""
     if any(p.overdue or any(item.overdue for item in p.reviews) for p in people):
         return EXIT_OVERDUE
-    if any(p.name is None for p in people):
+    if any(p.name is None or (p.copies is not None and p.copies.problems) for p in people):
         return EXIT_NOT_CHECKED
+    if any(p.copies is not None and p.copies.stale_count for p in people):
+        return EXIT_STALE_COPIES
     return EXIT_OK
+
+
+def _copy_line(state: SlotState) -> str:
+    """``go-bag: crisis plan v6 placed 20 Nov 2025, current v7 since 9 Mar 2026``."""
+    title = COPY_KINDS[state.document].title.lower()
+    if state.place.count > 1:
+        title += f" ({state.place.count} copies)"
+    now = f"current v{state.current.label} since {long_date(state.current.since)}"
+    if state.placed is None:
+        return f"    {state.place.location}: {title}: none placed yet, {now}"
+    placed = state.placed
+    return (f"    {state.place.location}: {title} v{placed.label or placed.plan_version} placed "
+            f"{long_date(placed.placed_on)}, {now}")
+
+
+def _copies_lines(copies: PersonCopies | None) -> list[str]:
+    if copies is None or not (copies.states or copies.problems):
+        return []
+    lines = [f"  printed copies: {copies.current_count} current, {copies.stale_count} stale"]
+    lines += [_copy_line(state) for state in copies.states if state.stale]
+    lines += [f"    {problem}" for problem in copies.problems]
+    return lines
 
 
 def format_status(people: list[PersonStatus], as_of: dt.date) -> list[str]:
     """The morning list as text lines, overdue first within each person."""
+    stale = sum(p.copies.stale_count for p in people if p.copies)
     lines = [f"Status as of {long_date(as_of)}: "
              f"{sum(len(p.overdue) for p in people)} notification(s) overdue, "
-             f"{sum(len(p.due) for p in people)} due, {sum(len(p.gates) for p in people)} open gate(s)"]
+             f"{sum(len(p.due) for p in people)} due, {sum(len(p.gates) for p in people)} open gate(s)"
+             + (f", {stale} printed copies stale" if any(p.copies and p.copies.states for p in people) else "")]
     for person in people:
         lines.append("")
         if person.name is None:
@@ -114,4 +149,5 @@ def format_status(people: list[PersonStatus], as_of: dt.date) -> list[str]:
         lines += [f"    {event_id} [{', '.join(gate.documents)}]: {gate.message}" for event_id, gate in person.gates]
         lines.append("  next review points:")
         lines += [f"    {_when(item.when)}: {item.what}" for item in person.reviews]
+        lines += _copies_lines(person.copies)
     return lines

@@ -20,7 +20,8 @@ from profiles import marked_profile, write_profile
 from packetgen.cli import main
 
 RULE = ("not a valid person id: use the folder name under people/; lower-case letters, digits and dashes only, "
-        "e.g. 'ana-r' (it becomes a file name, so no full names or diagnoses)")
+        "e.g. 'ana-r' (it becomes a file name, so no full names or diagnoses), and not assets, drills, audit or "
+        "print (the build folder uses those)")
 
 
 def snapshot(root: Path) -> dict[str, tuple[int, int]]:
@@ -43,6 +44,8 @@ def cli(*args: str) -> tuple[int, str]:
     ("explain", "../people/rosa-m", "responder-packet"),
     ("new", "../people/rosa-m"),
     ("new", "Rosa-M"),
+    ("new", "print"),  # build/print/ holds print runs: a person called that would share their folder
+    ("check", "--person", "assets"),
 ], ids=lambda args: " ".join(args).replace("\n", "\\n"))
 def test_a_person_id_breaking_the_rule_is_a_usage_error_and_writes_nothing(tmp_path: Path,
                                                                             args: tuple[str, ...]) -> None:
@@ -80,7 +83,7 @@ def misnamed(project: Path) -> Path:
 
 LINE = (f"people/{MISNAMED}/: folder name is not a valid person id, so it is not built: rename the folder: "
         "lower-case letters, digits and dashes only, e.g. 'ana-r' (it becomes a file name, so no full names or "
-        "diagnoses)")
+        "diagnoses), and not assets, drills, audit or print (the build folder uses those)")
 
 
 def test_check_reports_a_misnamed_folder_and_fails(misnamed: Path) -> None:
