@@ -238,8 +238,8 @@ def follow_through(event: Event, gates: list[Gate], as_of: dt.date) -> list[str]
     found = []
     for gate in gates:
         if gate.code in FOLLOW_THROUGH:
-            partner = f"partner {int(gate.field[1]) + 1}: " if gate.field[0] == "partners" else ""
-            found.append(partner + FOLLOW_THROUGH[gate.code])
+            which = f"partner {int(gate.field[1]) + 1}: " if gate.field[0] == "partners" else ""
+            found.append(which + FOLLOW_THROUGH[gate.code])
     for i, partner in enumerate(event.partners, 1):
         if partner.validation_date and partner.validation_date < as_of and partner.validated_on is None:
             found.append(f"partner {i}: action past its validation date ({partner.validation_date}) "
