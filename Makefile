@@ -3,7 +3,7 @@
 
 VENV := .venv
 PY := $(VENV)/bin/python
-SYSTEM_PACKAGES := poppler-utils chromium fonts-dejavu-core
+SYSTEM_PACKAGES := poppler-utils chromium fonts-dejavu-core fonts-noto-core fonts-noto-cjk fonts-symbola
 
 .PHONY: setup system demo test clean
 
@@ -15,7 +15,8 @@ $(VENV)/.installed: pyproject.toml
 
 setup: system $(VENV)/.installed
 
-# poppler-utils (pdftoppm) and chromium (browser tests) come from Debian; skipped when present.
+# poppler-utils (pdftoppm), chromium (browser tests) and the Noto fonts (scripts Atkinson Hyperlegible
+# lacks: Arabic, Hebrew, Chinese ...; Symbola for emoji; embedded in the PDFs) come from Debian; skipped when present.
 system:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

@@ -9,7 +9,9 @@ table: cold PDF build vs a naive sequential loop (Jinja render + one WeasyPrint
 from a profile save to its new PDF under ``watch`` vs the bare WeasyPrint time of that document,
 the HTML-only build of N people, and peak memory (PSS of this process plus its workers, sampled
 every 20 ms). PDF phases use the first ``--pdf-people`` people, because 1000
-people x 4 documents take many minutes on 2 cores.
+people x 4 documents take many minutes on 2 cores. The page-1 phase renders ``--pagination-people``
+responder packets (every third at the top of the envelope) plain and paginated, to say what
+measuring page 1 and rendering again costs (``--pagination-only`` runs just that phase).
 
 Not a test: timings depend on the machine and on whatever else runs on it.
 """
@@ -57,10 +59,10 @@ SENTENCES = ["Likes a calm room and a familiar voice.", "Needs time to answer qu
              "Carries a picture card for the bus."]
 
 
-def fictional_person(rng: random.Random, index: int) -> dict[str, Any]:
+def fictional_person(rng: random.Random, index: int, full: bool = False) -> dict[str, Any]:
     """One invented person; the size of every list varies, as real profiles do."""
-    size = rng.choice(["small", "medium", "large"])
-    n = {"small": 1, "medium": 3, "large": 6}[size]
+    size = "full" if full else rng.choice(["small", "medium", "large"])
+    n = {"small": 1, "medium": 3, "large": 6, "full": 6}[size]
     none = {"verified_on": "2026-06-01", "verified_by": "RN"}
 
     def text(k: int) -> str:
@@ -69,9 +71,10 @@ def fictional_person(rng: random.Random, index: int) -> dict[str, Any]:
     def risk_list() -> dict[str, Any]:
         if rng.random() < 0.5:
             return {"none_known": none}
-        return {"items": [{"risk": text(1), "what_to_do": text(1)} for _ in range(rng.randint(1, 2))]}
+        count = 3 if full else rng.randint(1, 2)
+        return {"items": [{"risk": text(1), "what_to_do": text(3 if full else 1)} for _ in range(count)]}
 
-    meds = rng.sample(MEDS, k=min(len(MEDS), rng.randint(0, n * 2)))
+    meds = rng.sample(MEDS, k=len(MEDS) if full else min(len(MEDS), rng.randint(0, n * 2)))
     allergies = rng.sample(ALLERGENS, k=rng.randint(0, min(4, n)))
     return {
         "fictional": True,
@@ -109,15 +112,17 @@ class _NoAliases(yaml.SafeDumper):
         return True
 
 
-def generate(root: Path, count: int, seed: int) -> list[str]:
+def generate(root: Path, count: int, seed: int, full_every: int = 0) -> list[str]:
+    """``count`` people; with ``full_every``, every so many is at the top of the envelope (12
+    medications, 3 risks per list with long "what to do"), whose page 1 spills and is measured."""
     rng = random.Random(seed)
     ids = []
     for i in range(count):
         person_id = f"person-{i:04d}"
         path = root / "people" / person_id / "profile.yaml"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("# FICTIONAL benchmark person\n" + yaml.dump(fictional_person(rng, i), Dumper=_NoAliases,
-                                                                          sort_keys=False))
+        person = fictional_person(rng, i, bool(full_every) and i % full_every == 0)
+        path.write_text("# FICTIONAL benchmark person\n" + yaml.dump(person, Dumper=_NoAliases, sort_keys=False))
         ids.append(person_id)
     return ids
 
@@ -246,6 +251,47 @@ def watch_latency(root: Path, people: list[str], workers: int | None, rounds: in
     return first, every, bare
 
 
+def pagination_cost(root: Path, people: list[str]) -> dict[str, float]:
+    """What measuring page 1 costs (packetgen/paginate.py), per responder packet, in one process:
+    the plain render (one layout, written) against the paginated one, which renders again only for
+    a packet whose page 1 spills (a tall measuring layout, the real page again, sometimes one more
+    for a moved block or a pointer's page)."""
+    from packetgen.pdf import PdfRenderer
+
+    project = open_project(root)
+    env = make_environment(project.templates_dir)
+    renderer = PdfRenderer(project.styles_dir)
+    plain, paged, extra, renders = [], [], [], []
+    for record in load_people(project, people):
+        job = plan_jobs([record], AS_OF)[0]
+        doc = render_person_document(env, record, job.kind, AS_OF, {"fingerprint": "x", "generated": "x"})
+        plain.append(timed(lambda doc=doc: renderer.render(doc.print_html)))
+        facts: dict[str, Any] = {}
+
+        def paginated(doc: Any = doc, facts: dict[str, Any] = facts) -> None:
+            facts.update(renderer.render_paginated(doc.source, doc.plan())[1])
+
+        paged.append(timed(paginated))
+        renders.append(facts["renders"])
+        if facts["renders"] > 1:
+            extra.append(paged[-1] - plain[-1])
+    return {"packets": len(plain), "plain": statistics.median(plain), "spilled": sum(r > 1 for r in renders),
+            "renders": statistics.mean(r for r in renders if r > 1) if extra else 1.0,
+            "extra": statistics.median(extra) if extra else 0.0,
+            "overhead": sum(paged) / sum(plain) - 1}
+
+
+def pagination_rows(root: Path, count: int, seed: int) -> list[tuple[str, str, str, str]]:
+    cost = pagination_cost(root, generate(root, count, seed, full_every=3))
+    return [
+        (f"page 1 measured: responder packets that spill and render again, of {cost['packets']:.0f}",
+         f"{cost['spilled']:.0f} ({cost['renders']:.1f} renders each on average)", "", ""),
+        ("page 1 measured: one plain packet render (median)", f"{cost['plain']:.2f} s", "", ""),
+        ("page 1 measured: extra time for a packet that renders again (median)", f"{cost['extra']:.2f} s", "", ""),
+        ("page 1 measured: all responder packets, against plain renders", f"{cost['overhead']:+.0%}", "", ""),
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--people", type=int, nargs="+", default=[200, 1000])
@@ -253,6 +299,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20261123)
     parser.add_argument("--workers", type=int, default=None, help="PDF worker processes (default: one per core)")
     parser.add_argument("--watch-rounds", type=int, default=3)
+    parser.add_argument("--pagination-people", type=int, default=40,
+                        help="responder packets rendered plain and paginated to measure the second render")
+    parser.add_argument("--pagination-only", action="store_true", help="run only the page-1 phase")
     args = parser.parse_args()
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1795000000")
     rows: list[tuple[str, str, str, str]] = []
@@ -260,7 +309,7 @@ def main() -> None:
     load = os.getloadavg()[0]
 
     with tempfile.TemporaryDirectory(prefix="packetgen-bench-") as tmp:
-        for count in args.people:
+        for count in [] if args.pagination_only else args.people:
             root = Path(tmp) / f"n{count}"
             ids = generate(root, count, args.seed)
             project = open_project(root)
@@ -276,6 +325,10 @@ def main() -> None:
             rows.append((f"peak memory, HTML build of {count}", f"{memory.peak / MIB:.0f} MiB", "< 500 MiB",
                          _verdict(memory.peak < 500 * MIB)))
 
+        if args.pagination_only:
+            rows += pagination_rows(Path(tmp) / "pagination", args.pagination_people, args.seed)
+            print_table(rows, cores, load, args.seed)
+            return
         pdf_count = min(args.pdf_people, max(args.people))
         root = Path(tmp) / "pdf"
         ids = generate(root, pdf_count, args.seed)
@@ -292,6 +345,7 @@ def main() -> None:
         rows.append((f"no-op rebuild, {pdf_count} people (HTML + PDF)", f"{noop:.2f} s", "", ""))
         rows.append((f"peak memory, PDF build ({cores} workers)", f"{memory.peak / MIB:.0f} MiB", "< 500 MiB",
                      _verdict(memory.peak < 500 * MIB)))
+        rows += pagination_rows(Path(tmp) / "pagination", args.pagination_people, args.seed)
         first, every, bare = watch_latency(root, ids, args.workers, args.watch_rounds)
         ratio = statistics.median(first) / statistics.median(bare)
         rows.append(("watch: save -> new responder packet PDF (median)",
@@ -300,7 +354,11 @@ def main() -> None:
         rows.append(("watch: save -> all that person's PDFs (median)", f"{statistics.median(every):.2f} s",
                      "", ""))
 
-    print(f"\npacketgen benchmark: {cores} cores, load average {load:.1f} at start, seed {args.seed}, "
+    print_table(rows, cores, load, args.seed)
+
+
+def print_table(rows: list[tuple[str, str, str, str]], cores: int, load: float, seed: int) -> None:
+    print(f"\npacketgen benchmark: {cores} cores, load average {load:.1f} at start, seed {seed}, "
           f"Python {sys.version.split()[0]}\n")
     print("| measure | result | target | |")
     print("|---|---|---|---|")

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment
+from jinja2 import Environment, FileSystemLoader
 
 from .cache import CACHE_SCHEMA, BuildCache, Digests, clean_temp_files, combine, data_digest, tree_digest
 from .checkcode import check_code, content_fingerprint, visible_content
@@ -29,6 +29,7 @@ from .history import forget_removed, last_version
 from .load import Document, load_yaml
 from .model import Profile
 from .output import write_atomic, write_text
+from .paginate import Plan, PrintSource, new_plan, ordered_medications
 from .pdf import STYLESHEET, PdfSession, die_with_parent
 from .person_files import Refused, read_person_file
 from .project import Project
@@ -53,7 +54,6 @@ from .rules import (
     event_documents,
     event_gates,
     expiring_consents,
-    first_page_medications,
     gates_for,
     notification,
     review_status,
@@ -205,6 +205,12 @@ class Rendered:
     html: str
     print_html: str
     manifest: dict[str, Any]
+    source: PrintSource | None = None
+    """Renders the print HTML for any pagination plan (packets only): see paginate.py."""
+
+    def plan(self) -> Plan | None:
+        """A fresh page-1 plan for the PDF (nothing moved yet), for paginated documents."""
+        return new_plan(self.source.context["view"], self.kind.large_print) if self.source is not None else None
 
 
 def render_person_document(
@@ -232,17 +238,19 @@ def render_person_document(
         "critical": kind.critical,
         **(extra or {}),
     }
-    context["meds_first"], context["meds_more"] = first_page_medications(selection.view["medications"])
+    context["meds"] = ordered_medications(selection.view["medications"])
+    context["plan"] = new_plan(selection.view, kind.large_print)
     # Screen HTML links the same stylesheets the PDF is made with (its @media print rules are the
     # PDF's), relative to where the page sits (event forms are deeper); the print HTML links none
     # because WeasyPrint gets them parsed once, from styles/.
     assets = context.get("assets", "../assets")
     stylesheets = [f"{assets}/{name}" for name in (STYLESHEET, *kind.stylesheets)]
     html = render(env, kind.template, {**context, "stylesheets": stylesheets, "print_layout": False})
-    print_html = (render(env, kind.template, {**context, "stylesheets": [], "print_layout": True})
-                  if want_print else "")
+    print_context = {**context, "stylesheets": [], "print_layout": True}
+    source = PrintSource(templates_dir(env), kind.template, print_context) if kind.paginated else None
+    print_html = (render(env, kind.template, print_context) if want_print else "")
     facts = manifest(record, kind, selection, review, as_of, stamp, label) | context.get("manifest_extra", {})
-    return Rendered(kind, html, print_html, facts)
+    return Rendered(kind, html, print_html, facts, source)
 
 
 def photo_data_uri(record: PersonRecord) -> str | None:
@@ -264,6 +272,13 @@ def photo_data_uri(record: PersonRecord) -> str | None:
 
 MANIFEST_NOTE = ("A section or contact this audience does not get reads 'not shared with <audience>' whether "
                  "or not the profile has it; contacts not shared are left out and not counted.")
+
+
+def templates_dir(env: Environment) -> Path:
+    """The folder ``env`` loads templates from (``make_environment`` gives it one)."""
+    loader = env.loader
+    assert isinstance(loader, FileSystemLoader)
+    return Path(loader.searchpath[0])
 
 
 def manifest(record: PersonRecord, kind: DocumentKind, selection: Selection, review: ReviewStatus,
@@ -690,15 +705,25 @@ def _render_jobs(project: Project, env: Environment, todo: list[tuple[Job, str]]
     def wrote(path: Path, changed: bool) -> None:
         (result.written if changed else result.unchanged).append(path)
 
+    def finish(stem: str, key: str, job_stem: Path, facts: dict[str, Any], changed: bool,
+               layout: dict[str, Any]) -> None:
+        """A PDF is written: its manifest now records the page count and what continued."""
+        wrote(output_path(project.build_dir, job_stem, ".pdf"), changed)
+        path = output_path(project.build_dir, job_stem, ".manifest.json")
+        layout = {k: v for k, v in layout.items() if k != "renders"}
+        wrote(path, write_atomic(path, manifest_bytes(facts | layout), durable=False))
+        cache.record_job(stem, key, suffixes)
+        bar.update()
+
     pool = session.pool() if session is not None and session.use_pool(len(todo)) else None
-    futures: dict[Future[bool], tuple[str, str, Path]] = {}
+    futures: dict[Future[tuple[bool, dict[str, Any]]], tuple[str, str, Path, dict[str, Any]]] = {}
     with tqdm(total=len(todo), unit="doc", disable=not progress or len(todo) < PROGRESS_MIN, leave=False) as bar:
         for job, key in todo:
             stamp = {"fingerprint": key[:10], "generated": stamp_time}
             doc = render_person_document(env, job.record, job.kind, as_of, stamp, job.extra,
                                          want_print=session is not None)
             stem = job.stem.as_posix()
-            outputs = [(".manifest.json", json.dumps(doc.manifest, indent=2).encode() + b"\n")]
+            outputs = [] if session is not None else [(".manifest.json", manifest_bytes(doc.manifest))]
             if "html" in formats:
                 outputs.append((".html", doc.html.encode()))
             for suffix, data in outputs:
@@ -710,20 +735,19 @@ def _render_jobs(project: Project, env: Environment, todo: list[tuple[Job, str]]
                 bar.update()
                 continue
             path = output_path(project.build_dir, job.stem, ".pdf")
+            args = (path, doc.print_html, job.kind.stylesheets, job.kind.forms, doc.source, doc.plan())
             if pool is None:
-                wrote(path, session.render_to(path, doc.print_html, job.kind.stylesheets, job.kind.forms))
-                cache.record_job(stem, key, suffixes)
-                bar.update()
+                finish(stem, key, job.stem, doc.manifest, *session.render_to(*args))
             else:
                 from .pdf import _render_to
 
-                futures[pool.submit(_render_to, path, doc.print_html, job.kind.stylesheets, job.kind.forms)] = (
-                    stem, key, path)
+                futures[pool.submit(_render_to, *args)] = (stem, key, job.stem, doc.manifest)
         for future in as_completed(futures):
-            stem, key, path = futures[future]
-            wrote(path, future.result())
-            cache.record_job(stem, key, suffixes)
-            bar.update()
+            finish(*futures[future], *future.result())
+
+
+def manifest_bytes(facts: dict[str, Any]) -> bytes:
+    return json.dumps(facts, indent=2).encode() + b"\n"
 
 
 def _copy_assets(project: Project, result: BuildResult) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .advice import advice
 from .build import FORMATS, build, dated_warnings, gate_problems, load_people, version_warnings
 from .cli_args import PERSON, report_misnamed_folders, require_profiles
 from .copies_model import COPYABLE, LOCATION, LOCATION_RULE
@@ -188,6 +189,7 @@ def check_command(root: Path, as_of: dt.datetime | None, people: tuple[str, ...]
     problems = [p for r in records for p in r.problems]
     problems += [w for record in records for w in dated_warnings(record, day)]
     problems += [w for record in records for w in version_warnings(project, record, day)]
+    problems += [note for record in records for note in advice(project, record, day)]
     gates_by = {r.person_id: gate_problems(r, day, "warning" if allow_incomplete else "error") for r in records if r.ok}
     gates = [g for found in gates_by.values() for g in found]
     problems += gates

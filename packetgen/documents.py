@@ -31,6 +31,12 @@ class DocumentKind:
     """Extra stylesheets (in styles/) layered on packet.css, for both the HTML and the PDF."""
     shows_changes: bool = False
     """Lists "what changed since the last version" (staff read it before a shift)."""
+    paginated: bool = False
+    """Laid out by paginate.py: page 1 holds the page-1 list, the rest continues with pointers."""
+
+    @property
+    def large_print(self) -> bool:
+        return LARGE_PRINT_STYLESHEET in self.stylesheets
 
 
 PERSON_DOCUMENTS: tuple[DocumentKind, ...] = (
@@ -38,11 +44,13 @@ PERSON_DOCUMENTS: tuple[DocumentKind, ...] = (
         "responder-packet", "Responder packet", "responder_packet.html.j2", "emergency-responders",
         RESPONDER_SECTIONS,
         critical=("communication", "baseline", "allergies", "medications", "risks", "decision_maker", "contacts"),
+        paginated=True,
     ),
     DocumentKind(
         "mobile-crisis-packet", "Mobile crisis packet", "responder_packet.html.j2", "mobile-crisis",
         RESPONDER_SECTIONS,
         critical=("communication", "baseline", "allergies", "medications", "risks", "decision_maker", "contacts"),
+        paginated=True,
     ),
     DocumentKind(
         "crisis-plan", "Crisis plan", "crisis_plan.html.j2", "care-team",

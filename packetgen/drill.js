@@ -4,6 +4,12 @@
 (function () {
   "use strict";
 
+  // "how_i_say_no" -> "How I say no": sentence case, with the pronoun I capitalised.
+  function fieldLabel(field) {
+    var words = field.replace(/_/g, " ").replace(/\bi\b/g, "I");
+    return words.charAt(0).toUpperCase() + words.slice(1);
+  }
+
   var config = JSON.parse(document.getElementById("drill-config").textContent);
   var storageKey = "packetgen-drill:" + config.person_id;
   var packet = document.getElementById("packet");
@@ -146,7 +152,7 @@
     ui.rows.textContent = "";
     run.answers.forEach(function (a, i) {
       var tr = document.createElement("tr");
-      [String(i + 1), a.field.replace(/_/g, " "), (a.ms / 1000).toFixed(1), a.correct ? "Right" : "Wrong"]
+      [String(i + 1), fieldLabel(a.field), (a.ms / 1000).toFixed(1), a.correct ? "Right" : "Wrong"]
         .forEach(function (text) { var td = document.createElement("td"); td.textContent = text; tr.appendChild(td); });
       ui.rows.appendChild(tr);
     });

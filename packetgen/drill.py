@@ -153,11 +153,21 @@ def drill_packet(env: Environment, project: Project, record: PersonRecord, as_of
     stamp = {"fingerprint": document_fingerprint(project, job, as_of),
              "generated": generated_at().strftime("%Y-%m-%d %H:%M UTC")}
     rendered = render_person_document(env, record, DRILL_KIND, as_of, stamp, job.extra)
+    print_html = rendered.print_html
+    plan = rendered.plan()
+    if rendered.source is not None and plan is not None:
+        # The packet as it prints: what continues on page 2 is where a participant must find it.
+        from .paginate import paginate
+        from .pdf import PdfRenderer
+
+        renderer = PdfRenderer(project.styles_dir)
+        _, plan, _ = paginate(renderer.layout, renderer.measure, rendered.source, plan)
+        print_html = rendered.source(plan)
     view = select(profile, DRILL_KIND.audience, DRILL_KIND.sections, as_of).view
-    match = re.search(r"<body[^>]*>(.*)</body>", rendered.print_html, re.DOTALL)
+    match = re.search(r"<body[^>]*>(.*)</body>", print_html, re.DOTALL)
     assert match, "the packet template must render a <body>"
     body = match.group(1)
-    return DrillPacket(record, questions_for(view, body), body, rendered.print_html, profile.plan.version,
+    return DrillPacket(record, questions_for(view, body), body, print_html, profile.plan.version,
                        stamp["fingerprint"], stamp["generated"])
 
 
@@ -627,7 +637,8 @@ class ChartRun:
 def chart(runs: Sequence[DrillRun], target_ms: float, width: int = 640, height: int = 260,
           margin: int = 44) -> dict[str, Any]:
     """Coordinates for the time-to-find chart (the template draws them as SVG): one column per
-    drill in time order, a dot per answer, the drill's median joined by a line, the target dashed."""
+    drill in time order, a dot per answer, each person's drill medians joined by their own line
+    (never one person's to another's), labelled with the person id, the target dashed."""
     ordered = sorted(runs, key=lambda r: (r.started_at, r.drill_id))
     top_ms = max([a.ms for r in ordered for a in r.answers] + [target_ms]) * 1.1 or 1.0
     plot_w, plot_h = width - 2 * margin, height - 2 * margin
@@ -645,10 +656,17 @@ def chart(runs: Sequence[DrillRun], target_ms: float, width: int = 640, height: 
                                 y(statistics.median(right)) if right else None,
                                 [(y(a.ms), a.correct) for a in run.answers]))
     ticks = _ticks(top_ms / 1000)
-    return {"width": width, "height": height, "margin": margin, "runs": columns,
+    lines = []
+    for person in dict.fromkeys(run.person_id for run in ordered):
+        points = [(c.x, c.median_y) for c, run in zip(columns, ordered, strict=True)
+                  if run.person_id == person and c.median_y is not None]
+        if points:
+            lines.append({"person": person, "points": " ".join(f"{x},{y}" for x, y in points),
+                          "label_x": points[-1][0] + 6, "label_y": points[-1][1] - 6})
+    return {"width": width, "height": height, "margin": margin, "runs": columns, "lines": lines,
             "target_y": y(target_ms), "target_s": target_ms / 1000,
             "ticks": [(t, y(t * 1000)) for t in ticks], "bottom": margin + plot_h, "right": width - margin,
-            "line": " ".join(f"{c.x},{c.median_y}" for c in columns if c.median_y is not None)}
+            "legend_x": margin + 8, "legend_y": 14}
 
 
 def _ticks(top_s: float) -> list[float]:

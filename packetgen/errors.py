@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "note"]
+"""A note is information (a packet runs to two pages), never a reason to fail."""
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,7 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else f"{self.path}"
-        label = "" if self.severity == "error" else "warning: "
+        label = "" if self.severity == "error" else f"{self.severity}: "
         field = f" {self.field}:" if self.field else ""
         return f"{where}:{field} {label}{self.message}"
 

@@ -144,6 +144,11 @@ class Medication(Alert):
     route: Text = Field(description="For example by mouth, inhaled, injection, patch.")
     schedule: Text = Field(description="When it is taken, e.g. '8 am and 8 pm', 'as needed for seizures'.")
     purpose: Text
+    high_alert: bool = Field(
+        default=False,
+        description="true for a medication responders must know about at once (blood thinner, insulin, opioid, "
+        "seizure rescue ...): listed first on page 1 and marked HIGH ALERT. `packetgen check` suggests it.",
+    )
 
 
 class Risk(Alert):

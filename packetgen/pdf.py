@@ -14,17 +14,21 @@ from __future__ import annotations
 import io
 import logging
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 from weasyprint import CSS, HTML
 from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 
+from .paginate import Plan, PrintRenderer, layout_facts, paginate
 from .resources import LocalOnlyFetcher, quiet_weasyprint_log
 
 log = logging.getLogger(__name__)
 
 STYLESHEET = "packet.css"
+MEASURE_STYLESHEET = "measure.css"
+"""Layered last for paginate's measuring layout: one tall page, the two-column flow in one column."""
 
 quiet_weasyprint_log()
 
@@ -52,6 +56,18 @@ class PdfRenderer:
         document = HTML(string=html, base_url=str(self.styles_dir) + "/", url_fetcher=self.fetcher)
         stylesheets = [self._stylesheet(name) for name in (STYLESHEET, *extra_stylesheets)]
         return document.render(stylesheets=stylesheets, font_config=self.fonts, pdf_forms=forms)
+
+    def measure(self, html: str, extra_stylesheets: tuple[str, ...] = ()) -> Document:
+        """Lay out on one tall page with the two-column flow as a single column of the real column
+        width, so every block's height is the distance between anchors (see paginate.py)."""
+        return self.layout(html, extra_stylesheets=(*extra_stylesheets, MEASURE_STYLESHEET))
+
+    def render_paginated(self, source: PrintRenderer, plan: Plan,
+                         extra_stylesheets: tuple[str, ...] = ()) -> tuple[bytes, dict[str, Any]]:
+        """A packet whose page 1 holds its page-1 list (paginate.py), and what continued where."""
+        document, plan, renders = paginate(lambda html: self.layout(html, extra_stylesheets=extra_stylesheets),
+                                           lambda html: self.measure(html, extra_stylesheets), source, plan)
+        return self.write(document), layout_facts(document, plan) | {"renders": renders}
 
     def write(self, document: Document, forms: bool = False) -> bytes:
         """Tagged PDF/UA-1 bytes, the running footer marked as an artifact."""
@@ -168,12 +184,26 @@ def _ready() -> bool:
     return _worker is not None
 
 
-def _render_to(path: Path, html: str, stylesheets: tuple[str, ...] = (), forms: bool = False) -> bool:
-    """Render in a worker and write the file there, so only a path and a flag cross processes."""
+def render_and_write(renderer: PdfRenderer, path: Path, html: str, stylesheets: tuple[str, ...] = (),
+                     forms: bool = False, source: PrintRenderer | None = None,
+                     plan: Plan | None = None) -> tuple[bool, dict[str, Any]]:
+    """Render one PDF (paginated when a print source and plan are given) and write it atomically.
+    Returns whether the file changed and the layout facts for the manifest (page count, what continued)."""
     from .output import write_atomic
 
+    if source is not None and plan is not None:
+        data, facts = renderer.render_paginated(source, plan, stylesheets)
+    else:
+        document = renderer.layout(html, forms, stylesheets)
+        data, facts = renderer.write(document, forms), {"pages": len(document.pages)}
+    return write_atomic(path, data), facts
+
+
+def _render_to(path: Path, html: str, stylesheets: tuple[str, ...] = (), forms: bool = False,
+               source: PrintRenderer | None = None, plan: Plan | None = None) -> tuple[bool, dict[str, Any]]:
+    """Render in a worker and write the file there, so only a path, a flag and the facts cross processes."""
     assert _worker is not None
-    return write_atomic(path, _worker.render(html, stylesheets, forms))
+    return render_and_write(_worker, path, html, stylesheets, forms, source, plan)
 
 
 def pool_context():  # type: ignore[no-untyped-def]
@@ -232,10 +262,9 @@ class PdfSession:
     def use_pool(self, count: int) -> bool:
         return self.workers > 1 and count >= self.POOL_THRESHOLD
 
-    def render_to(self, path: Path, html: str, stylesheets: tuple[str, ...] = (), forms: bool = False) -> bool:
-        from .output import write_atomic
-
-        return write_atomic(path, self.local.render(html, stylesheets, forms))
+    def render_to(self, path: Path, html: str, stylesheets: tuple[str, ...] = (), forms: bool = False,
+                  source: PrintRenderer | None = None, plan: Plan | None = None) -> tuple[bool, dict[str, Any]]:
+        return render_and_write(self.local, path, html, stylesheets, forms, source, plan)
 
     def close(self) -> None:
         if self._pool is not None:

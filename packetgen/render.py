@@ -88,6 +88,22 @@ def event_type(key: str) -> str:
     return EVENT_TYPE_LABELS.get(key, key)
 
 
+def tel_uri(number: str | None) -> str:
+    """'(413) 555-0142 ext. 12' -> 'tel:413-555-0142;ext=12' (RFC 3966): digits, a leading + and
+    dashes, so a tap on a phone dials it."""
+    text = (number or "").strip()
+    extension = re.search(r"\s*(?:ext\.?|x)\s*(\d+)\s*$", text, re.IGNORECASE)
+    main = text[:extension.start()] if extension else text
+    digits = "-".join(re.findall(r"\d+", main))
+    plus = "+" if main.startswith("+") else ""
+    return f"tel:{plus}{digits}" + (f";ext={extension.group(1)}" if extension else "")
+
+
+def lower_first(text: str) -> str:
+    """'Staff and care team' -> 'staff and care team', for a label used mid-sentence."""
+    return text[:1].lower() + text[1:]
+
+
 def age_on(born: dt.date, day: dt.date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
@@ -106,6 +122,8 @@ def make_environment(templates_dir: Path) -> Environment:
     env.filters["long_date"] = long_date
     env.filters["long_time"] = long_time
     env.filters["event_type"] = event_type
+    env.filters["tel_uri"] = tel_uri
+    env.filters["lower_first"] = lower_first
     env.globals["age_on"] = age_on
     return env
 

@@ -96,21 +96,30 @@ def test_next_review_defaults_to_six_months_and_clamps_month_end() -> None:
 
 
 def test_long_medication_list_continues_on_page_two(project: Path) -> None:
+    """No fixed count: a dozen short medications stay on page 1; eighty continue, with a pointer on
+    page 1 naming exactly the ones on page 2."""
     from pypdf import PdfReader
 
-    data = marked_profile()
-    data["medications"]["items"] = [
-        {"name": f"Medicine{i}", "dose": "10 mg", "route": "by mouth", "schedule": "8 am", "purpose": "test"}
-        for i in range(12)]
-    write_profile(project, "testa", data)
-    assert run_cli("build", "--root", str(project), "--as-of", AS_OF, "--person", "testa").exit_code == 0
-    pages = [" ".join((p.extract_text() or "").split())
-             for p in PdfReader(project / "build" / "testa" / "responder-packet.pdf").pages]
+    def packet_pages(count: int) -> list[str]:
+        data = marked_profile()
+        data["medications"]["items"] = [
+            {"name": f"Medicine{i}", "dose": "10 mg", "route": "by mouth", "schedule": "8 am", "purpose": "test"}
+            for i in range(1, count + 1)]
+        write_profile(project, "testa", data)
+        assert run_cli("build", "--root", str(project), "--as-of", AS_OF, "--person", "testa").exit_code == 0
+        return [" ".join((p.extract_text() or "").split())
+                for p in PdfReader(project / "build" / "testa" / "responder-packet.pdf").pages]
+
+    assert len(packet_pages(12)) == 1
+    pages = packet_pages(80)
     assert len(pages) == 2
     assert "Allergies" in pages[0] and "MKallergies" in pages[0]
-    assert "Continued on page 2: 5 more medications" in pages[0]
-    assert "Medicine6" in pages[0] and "Medicine7" not in pages[0]
-    assert all(f"Medicine{i}" in pages[1] for i in range(7, 12))
+    on_first = [i for i in range(1, 81) if f"Medicine{i} " in pages[0]]
+    first_moved = len(on_first) + 1
+    assert on_first == list(range(1, first_moved))  # the list continues from where page 1 stops
+    assert f"Medications {first_moved}-80: page 2" in pages[0]
+    assert all(f"Medicine{i} " in pages[1] for i in range(first_moved, 81))
+    assert f"Medications {first_moved}-80, continued from page 1" in pages[1]
 
 
 def test_photo_is_embedded_with_alt_text(demo_build: Path) -> None:

@@ -130,7 +130,8 @@ def drill_questions_for(root: Path, person_id: str) -> list[dict]:
 def test_answer_key_page_follows_the_layout_when_medications_continue(project: Path) -> None:
     data = marked_profile()
     data["medications"]["items"] = [{"name": f"Med{i}", "dose": "1 mg", "route": "by mouth", "schedule": "8 am",
-                                     "purpose": "test"} for i in range(9)]
+                                     "purpose": "a purpose long enough to take two lines in a column"}
+                                    for i in range(40)]  # more than page 1 holds
     write_profile(project, "testa", data)
     from packetgen.build import load_person
     from packetgen.pdf import PdfRenderer

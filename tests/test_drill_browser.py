@@ -164,7 +164,8 @@ def test_drill_by_keyboard_only(browser: Browser, drill_site: Path) -> None:
 def test_a_medication_list_continued_on_page_2_is_a_right_answer_too(browser: Browser, project: Path) -> None:
     data = marked_profile()
     data["medications"]["items"] = [{"name": f"Med{i}", "dose": "1 mg", "route": "by mouth", "schedule": "8 am",
-                                     "purpose": "test"} for i in range(9)]
+                                     "purpose": "a purpose long enough to take two lines in a column"}
+                                    for i in range(40)]  # more than page 1 holds
     write_profile(project, "testa", data)
     assert run_cli("drill", "testa", "--root", str(project), "--as-of", AS_OF).exit_code == 0
     page, field_of, errors = open_page(browser, project, "testa")

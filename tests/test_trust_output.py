@@ -81,6 +81,10 @@ def test_write_atomic_names_its_temp_file_the_way_the_cleaner_looks_for(tmp_path
 LINKS = "Read [the plan](http://example.com/plan) or <https://evil.example/x>, call [line](tel:5550100)"
 
 
+def digits(text: str) -> str:
+    return "".join(ch for ch in text if ch.isdigit())
+
+
 def test_free_text_links_are_shown_as_text_never_as_links(project: Path) -> None:
     data = marked_profile()
     data["communication"]["how_i_communicate"] = f"Speaks. {LINKS}"
@@ -101,7 +105,11 @@ def test_free_text_links_are_shown_as_text_never_as_links(project: Path) -> None
     assert len(pages) >= 6
     for page in pages:
         soup = html_soup(page)
-        assert soup.find_all("a") == [], page
+        # Only the typed, validated phone fields are links (tel:, so a tap at the door dials them).
+        links = [a for a in soup.find_all("a") if not (a.get("class") == ["phone"]
+                                                       and a["href"].startswith("tel:")
+                                                       and digits(a["href"]) == digits(a.get_text()))]
+        assert links == [], page
         text = visible_text(page)
         if "http://example.com/plan" in text:
             assert "the plan (http://example.com/plan)" in text and "https://evil.example/x" in text, page

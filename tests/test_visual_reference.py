@@ -21,7 +21,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import AS_OF_DATE, REPO
+from conftest import AS_OF, AS_OF_DATE, REPO, SOURCE_DATE_EPOCH, run_cli
+from corpus import write_corpus
 from PIL import Image, ImageChops
 from test_demo_packets import DEMO_IDS
 
@@ -58,10 +59,31 @@ def differing_share(image: Path, reference: Path) -> float:
     return sum(changed.histogram()[255:]) / (a.width * a.height)
 
 
-@pytest.mark.parametrize("person_id", DEMO_IDS)
-def test_page_one_looks_like_the_reviewed_reference(large_print_build: Path, person_id: str) -> None:
+@pytest.fixture(scope="module")
+def envelope_top(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The generated person at the top of the realistic envelope (tests/corpus.py, seed 16): every
+    list full, every free-text field 40-50 words, long names, a photo."""
+    root = tmp_path_factory.mktemp("envelope-top")
+    write_corpus(root, 1)
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = SOURCE_DATE_EPOCH
+    try:
+        result = run_cli("build", "--root", str(root), "--as-of", AS_OF, "--person", "env-000", "--format", "pdf")
+    finally:
+        if saved is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
+    assert result.exit_code == 0, result.output
+    return root / "build" / "env-000" / "responder-packet.pdf"
+
+
+@pytest.mark.parametrize("person_id", [*DEMO_IDS, "envelope-top"])
+def test_page_one_looks_like_the_reviewed_reference(large_print_build: Path, envelope_top: Path,
+                                                    person_id: str) -> None:
     name = f"{person_id}-responder-packet.png"
-    image = page_one_png(large_print_build / person_id / "responder-packet.pdf", ARTIFACTS / name)
+    pdf = envelope_top if person_id == "envelope-top" else large_print_build / person_id / "responder-packet.pdf"
+    image = page_one_png(pdf, ARTIFACTS / name)
     reference = REFERENCES / name
     # Compare first, always: the update switch only replaces a reference that failed, and the test
     # still fails in that run, so an update can never pass unseen.
