@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader
+from jinja2 import Environment
 
 from .cache import CACHE_SCHEMA, BuildCache, Digests, clean_temp_files, combine, data_digest, tree_digest
 from .checkcode import check_code, content_fingerprint, visible_content
+from .config import generated_text
 from .copies_index import index_counts, ledger_digest
 from .documents import ALL_DOCUMENTS, BY_NAME, LARGE_PRINT_OF, PERSON_DOCUMENTS, DocumentKind, large_print
 from .errors import Problem, Severity, dotted
@@ -44,7 +45,7 @@ from .prune import (
     stems_by_person,
     withdrawn,
 )
-from .render import age_on, long_date, make_environment, render
+from .render import Look, age_on, long_date, look_of, make_environment, render
 from .revisions import PersonHistory, person_history, record_history, version_not_raised
 from .rules import (
     EventPair,
@@ -191,6 +192,12 @@ def load_people(project: Project, only: Iterable[str] | None = None, *, as_of: d
     return [load_person(project, person_id, as_of=as_of) for person_id in ids]
 
 
+def printed_time(project: Project, moment: dt.datetime | None = None) -> str:
+    """'generated' as documents print it: in the project's time zone and date style (packetgen.yml)."""
+    dates = project.config.settings.dates
+    return generated_text(moment or generated_at(), dates.time_zone, dates.format)
+
+
 def generated_at() -> dt.datetime:
     """Now, or SOURCE_DATE_EPOCH for reproducible builds."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
@@ -247,7 +254,7 @@ def render_person_document(
     stylesheets = [f"{assets}/{name}" for name in (STYLESHEET, *kind.stylesheets)]
     html = render(env, kind.template, {**context, "stylesheets": stylesheets, "print_layout": False})
     print_context = {**context, "stylesheets": [], "print_layout": True}
-    source = PrintSource(templates_dir(env), kind.template, print_context) if kind.paginated else None
+    source = PrintSource(look_of(env), kind.template, print_context) if kind.paginated else None
     print_html = (render(env, kind.template, print_context) if want_print else "")
     facts = manifest(record, kind, selection, review, as_of, stamp, label) | context.get("manifest_extra", {})
     return Rendered(kind, html, print_html, facts, source)
@@ -272,13 +279,6 @@ def photo_data_uri(record: PersonRecord) -> str | None:
 
 MANIFEST_NOTE = ("A section or contact this audience does not get reads 'not shared with <audience>' whether "
                  "or not the profile has it; contacts not shared are left out and not counted.")
-
-
-def templates_dir(env: Environment) -> Path:
-    """The folder ``env`` loads templates from (``make_environment`` gives it one)."""
-    loader = env.loader
-    assert isinstance(loader, FileSystemLoader)
-    return Path(loader.searchpath[0])
 
 
 def manifest(record: PersonRecord, kind: DocumentKind, selection: Selection, review: ReviewStatus,
@@ -430,8 +430,14 @@ def job_key(job: Job, digests: Digests, source: str, as_of: dt.date) -> str:
 def document_fingerprint(project: Project, job: Job, as_of: dt.date) -> str:
     """The source fingerprint a build prints in this document's footer (the first 10 characters of
     its cache key), so a drill or a supervisor can match a paper copy to its inputs."""
-    digests = Digests(environment(project.templates_dir), project.templates_dir, project.styles_dir)
+    digests = project_digests(project)
     return job_key(job, digests, tree_digest(project.person_dir(job.record.person_id)), as_of)[:10]
+
+
+def project_digests(project: Project, env: Environment | None = None) -> Digests:
+    """The hashes every document of ``project`` depends on: code, templates, styles, settings."""
+    return Digests(env or environment(project.look), project.template_dirs, project.styles_dir,
+                   project.config.digest)
 
 
 def with_history(job: Job, found: PersonHistory) -> Job:
@@ -467,15 +473,17 @@ def version_warnings(project: Project, record: PersonRecord, as_of: dt.date) -> 
                     f"(until then the documents print version {version} with an edit number)", "warning")]
 
 
-_ENVIRONMENTS: dict[Path, Environment] = {}
+_ENVIRONMENTS: dict[Look, Environment] = {}
 
 
-def environment(templates_dir: Path) -> Environment:
-    """One Jinja environment per templates folder for the life of the process, so ``watch`` does
-    not recompile every template on each save. Jinja re-reads a template whose file changed."""
-    if templates_dir not in _ENVIRONMENTS:
-        _ENVIRONMENTS[templates_dir] = make_environment(templates_dir)
-    return _ENVIRONMENTS[templates_dir]
+def environment(look: Look | Path) -> Environment:
+    """One Jinja environment per ``Look`` (templates folders and project settings) for the life of
+    the process, so ``watch`` does not recompile every template on each save. Jinja re-reads a
+    template whose file changed."""
+    look = look if isinstance(look, Look) else Look((look,))
+    if look not in _ENVIRONMENTS:
+        _ENVIRONMENTS[look] = make_environment(look)
+    return _ENVIRONMENTS[look]
 
 
 PROGRESS_MIN = 6
@@ -497,6 +505,9 @@ class _Context:
     as_of: dt.date
     force: bool
     stamp_time: str
+    """When this build ran, in UTC: what the revision history records."""
+    printed_time: str
+    """The same, as documents print it (the project's time zone and date style)."""
     large_print: bool = False
 
 
@@ -512,16 +523,17 @@ def build(project: Project, *, people: list[str] | None = None, formats: tuple[s
     import os
 
     as_of = as_of or dt.date.today()
-    ctx = _Context(project, formats, output_suffixes(formats), as_of, force,
-                   generated_at().strftime("%Y-%m-%d %H:%M UTC"), large_print)
+    moment = generated_at()
+    ctx = _Context(project, formats, output_suffixes(formats), as_of, force, moment.strftime("%Y-%m-%d %H:%M UTC"),
+                   printed_time(project, moment), large_print)
     clean_temp_files(project.build_dir)
     cache = BuildCache.load(project.build_dir)
     # Someone removed from people/ keeps nothing at rest (their old documents are another matter).
     everyone = set(project.person_ids())
     forget_removed(project.build_dir, everyone)
     cache.forget_people_except(everyone)
-    env = environment(project.templates_dir)
-    digests = Digests(env, project.templates_dir, project.styles_dir)
+    env = environment(project.look)
+    digests = project_digests(project, env)
 
     def quick_key(pid: str, source: str | None = None) -> str:
         """Everything about one person's documents, cheap to compute without parsing the profile."""
@@ -551,10 +563,11 @@ def build(project: Project, *, people: list[str] | None = None, formats: tuple[s
         if len(pending) >= PARALLEL_PEOPLE and workers > 1:
             _build_parallel(ctx, pending, sources, quick, cache, result, digests.styles, workers, progress)
         else:
-            session = pdf if pdf is not None and pdf.styles_digest == digests.styles else None
+            session = (pdf if pdf is not None and pdf.styles_digest == digests.styles and pdf.paper == project.paper
+                       else None)
             own_session = session is None and "pdf" in formats
             if own_session:
-                session = PdfSession(project.styles_dir, digests.styles, workers)
+                session = PdfSession(project.styles_dir, digests.styles, workers, project.paper)
             try:
                 _build_people(ctx, pending, sources, quick, cache, result, session, progress)
             finally:
@@ -569,7 +582,7 @@ def build(project: Project, *, people: list[str] | None = None, formats: tuple[s
                  sum(p.severity == "error" for p in record.problems), describe(result.settled[record.person_id]))
     rows |= {record.person_id: cache.people[record.person_id]["row"] if record.person_id in cache.people
              else index_row(project, record, as_of) for record in result.people}
-    _write_index(project, env, digests, cache, rows, result, as_of, ctx.stamp_time, quick_key, ctx.suffixes)
+    _write_index(project, env, digests, cache, rows, result, as_of, ctx.printed_time, quick_key, ctx.suffixes)
     cache.save()
     return result
 
@@ -578,8 +591,8 @@ def _build_people(ctx: _Context, ids: list[str], sources: dict[str, str], quick:
                   result: BuildResult, session: PdfSession | None, progress: bool) -> None:
     """Load, record history, plan, and render what changed for ``ids``; update ``cache`` and ``result``."""
     project, as_of = ctx.project, ctx.as_of
-    env = environment(project.templates_dir)
-    digests = Digests(env, project.templates_dir, project.styles_dir)
+    env = environment(project.look)
+    digests = project_digests(project, env)
     records = [load_person(project, pid, as_of=as_of) for pid in ids]
     result.people += records
     planned = plan_jobs(records, as_of, large_print=ctx.large_print)
@@ -601,7 +614,7 @@ def _build_people(ctx: _Context, ids: list[str], sources: dict[str, str], quick:
         else:
             todo.append((job, key))
     try:
-        _render_jobs(project, env, todo, ctx.formats, ctx.suffixes, as_of, ctx.stamp_time, session, cache, result,
+        _render_jobs(project, env, todo, ctx.formats, ctx.suffixes, as_of, ctx.printed_time, session, cache, result,
                      progress)
     finally:
         cached = stems_by_person(cache)
@@ -631,11 +644,11 @@ def _build_people(ctx: _Context, ids: list[str], sources: dict[str, str], quick:
 _part_session: PdfSession | None = None
 
 
-def _init_part_worker(styles_dir: Path, styles_digest: str, want_pdf: bool) -> None:
+def _init_part_worker(styles_dir: Path, styles_digest: str, want_pdf: bool, paper: str = "letter") -> None:
     """Once per worker process: its own PDF renderer (fonts and CSS set up once), used in-process."""
     global _part_session
     die_with_parent()
-    _part_session = PdfSession(styles_dir, styles_digest, workers=1) if want_pdf else None
+    _part_session = PdfSession(styles_dir, styles_digest, workers=1, paper=paper) if want_pdf else None
 
 
 def _build_part(ctx: _Context, ids: list[str], sources: dict[str, str], quick: dict[str, str],
@@ -659,7 +672,8 @@ def _build_parallel(ctx: _Context, pending: list[str], sources: dict[str, str], 
     size = max(2, -(-len(pending) // (workers * 6)))
     chunks = [pending[i:i + size] for i in range(0, len(pending), size)]
     pool = ProcessPoolExecutor(workers, mp_context=pool_context(), initializer=_init_part_worker,
-                               initargs=(ctx.project.styles_dir, styles_digest, "pdf" in ctx.formats))
+                               initargs=(ctx.project.styles_dir, styles_digest, "pdf" in ctx.formats,
+                                         ctx.project.paper))
     try:
         futures = {}
         for chunk in chunks:

@@ -346,16 +346,16 @@ def drill_page_command(root: Path, as_of: dt.datetime | None, person_ids: tuple[
     import random
 
     from . import drill
+    from .build import environment
     from .pdf import PdfRenderer
-    from .render import make_environment
 
     project = open_project(root, out)
     if everyone == bool(person_ids):
         raise click.UsageError("name one or more person ids, or use --all")
     require_profiles(project, person_ids)
     records = load_people(project, list(person_ids) or None, as_of=_as_of(as_of))
-    env = make_environment(project.templates_dir)
-    renderer = PdfRenderer(project.styles_dir) if paper else None
+    env = environment(project.look)
+    renderer = PdfRenderer(project.styles_dir, project.paper) if paper else None
     if paper and seed is None:
         seed = random.randrange(1, 1_000_000)
     failed = False
@@ -407,7 +407,7 @@ def drill_import_command(root: Path, files: tuple[Path, ...]) -> None:
 def drill_report_command(root: Path, target_seconds: float, out: Path | None) -> None:
     """Write build/drills/report.html and report.pdf from every person's drill log."""
     from . import drill
-    from .render import make_environment
+    from .build import environment
 
     project = open_project(root, out)
     runs, problems = drill.read_all_logs(project)
@@ -419,7 +419,7 @@ def drill_report_command(root: Path, target_seconds: float, out: Path | None) ->
     if not runs:
         click.echo("no drills recorded yet: run a drill, then `packetgen drill import FILE`", err=True)
         sys.exit(1)
-    paths = drill.write_report(make_environment(project.templates_dir), project, runs, target_seconds)
+    paths = drill.write_report(environment(project.look), project, runs, target_seconds)
     context = drill.report_context(runs, target_seconds)
     flagged = ", ".join(s.key[0] for s in context["flagged"]) or "none"
     click.echo(f"wrote {' and '.join(str(project.display(p)) for p in paths)}: {context['runs']} drills, "
@@ -443,8 +443,8 @@ def audit_command(root: Path, as_of: dt.datetime | None, start: dt.datetime | No
                   sample: int | None, seed: int, identified: bool, target_hours: float, out: Path | None) -> None:
     """Quality audit of case manager coordination: build/audit/report.html and .pdf."""
     from . import audit as quality
+    from .build import environment
     from .drill import read_all_logs
-    from .render import make_environment
 
     project = open_project(root, out)
     report_misnamed_folders(project, err=True)
@@ -454,7 +454,7 @@ def audit_command(root: Path, as_of: dt.datetime | None, start: dt.datetime | No
                                end=end.date() if end else None, sample=sample, seed=seed if sample else None,
                                identified=identified, target_hours=target_hours)
     result.errors += log_problems
-    paths = quality.write_audit(make_environment(project.templates_dir), project, result)
+    paths = quality.write_audit(environment(project.look), project, result)
     for line in quality.summary_lines(result):
         click.echo(line)
     click.echo("wrote " + ", ".join(str(project.display(p)) for p in paths))

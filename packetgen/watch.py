@@ -190,10 +190,10 @@ class Watcher:
         if "pdf" not in self.formats:
             return None
         digest = tree_digest(self.project.styles_dir)
-        if self.session is None or self.session.styles_digest != digest:
+        if self.session is None or self.session.styles_digest != digest or self.session.paper != self.project.paper:
             if self.session is not None:
                 self.session.close()
-            self.session = PdfSession(self.project.styles_dir, digest, self.workers)
+            self.session = PdfSession(self.project.styles_dir, digest, self.workers, self.project.paper)
         return self.session
 
     def warm_up(self) -> None:
