@@ -19,16 +19,17 @@ from typing import Any
 
 from jinja2 import Environment
 
+from . import __version__
 from .cache import CACHE_SCHEMA, BuildCache, Digests, clean_temp_files, combine, data_digest, tree_digest
 from .checkcode import check_code, content_fingerprint, visible_content
-from .config import generated_text
+from .config import Settings, generated_text
 from .copies_index import index_counts, ledger_digest
 from .documents import ALL_DOCUMENTS, BY_NAME, LARGE_PRINT_OF, PERSON_DOCUMENTS, DocumentKind, large_print
 from .errors import Problem, Severity, dotted
 from .event_model import Event
 from .history import forget_removed, last_version
 from .load import Document, load_yaml
-from .model import Profile
+from .model import Consent, Profile
 from .output import write_atomic, write_text
 from .paginate import Plan, PrintSource, new_plan, ordered_medications
 from .pdf import STYLESHEET, PdfSession, die_with_parent
@@ -97,6 +98,18 @@ class PersonRecord:
     """Problems in the profile and in every event file."""
     doc: Document
     events: list[EventRecord] = field(default_factory=list)
+    settings: Settings = field(default_factory=Settings)
+    """The project's packetgen.yml: review interval, consent warning, and what documents show."""
+
+    def review(self, as_of: dt.date) -> ReviewStatus:
+        """The plan's review status under the project's review interval (valid profiles only)."""
+        assert self.profile is not None
+        return review_status(self.profile.plan, as_of, self.settings.review_months)
+
+    def expiring_consents(self, as_of: dt.date) -> list[Consent]:
+        """Consents lapsing within the project's warning window (valid profiles only)."""
+        assert self.profile is not None
+        return expiring_consents(self.profile, as_of, self.settings.consent_warning_days)
 
     @property
     def source(self) -> bytes:
@@ -129,7 +142,7 @@ def load_person(project: Project, person_id: str, *, as_of: dt.date) -> PersonRe
         event, event_problems = validate_event(event_doc, event_path.stem, as_of)
         events.append(EventRecord(event_path.stem, event_path, event, event_problems, event_doc))
         problems = problems + event_problems
-    return PersonRecord(person_id, path, profile, problems, doc, events)
+    return PersonRecord(person_id, path, profile, problems, doc, events, project.config.settings)
 
 
 @dataclass(frozen=True)
@@ -166,12 +179,12 @@ def dated_warnings(record: PersonRecord, as_of: dt.date) -> list[Problem]:
     if record.profile is None:
         return []
     found = []
-    for consent in expiring_consents(record.profile, as_of):
+    for consent in record.expiring_consents(as_of):
         index = record.profile.consents.index(consent)
         found.append(Problem(record.doc.path, record.doc.line_of(("consents", index)), f"consents[{index}]",
                              f"consent {consent.id} for {consent.recipient} expires on {consent.expires}: "
                              "renew it or plan for it to lapse", "warning"))
-    review = review_status(record.profile.plan, as_of)
+    review = record.review(as_of)
     if review.overdue:
         found.append(Problem(record.doc.path, record.doc.line_of(("plan", "last_reviewed")), "plan",
                              f"review overdue since {review.next_review}: review the plan and update "
@@ -228,7 +241,7 @@ def render_person_document(
     profile = record.profile
     assert profile is not None
     selection = select(profile, kind.audience, kind.sections, as_of)
-    review = review_status(profile.plan, as_of)
+    review = record.review(as_of)
     label = (extra or {}).get("version_label") or str(profile.plan.version)
     photo = photo_data_uri(record)
     # The check code printed next to the version: from what this sheet shows (packetgen/checkcode.py).
@@ -289,6 +302,7 @@ def manifest(record: PersonRecord, kind: DocumentKind, selection: Selection, rev
     return {
         "document": kind.name,
         "person": record.person_id,
+        "packetgen_version": __version__,
         "audience": selection.audience.key,
         "as_of": as_of.isoformat(),
         "plan_version": record.profile.plan.version,
@@ -349,7 +363,8 @@ class Job:
 def plan_jobs(records: list[PersonRecord], as_of: dt.date | None = None, *, large_print: bool = False) -> list[Job]:
     """Every document to build for the valid people (event documents depend on the date)."""
     as_of = as_of or dt.date.today()
-    jobs = [Job(r, kind, Path(r.person_id) / kind.name) for r in records if r.ok for kind in PERSON_DOCUMENTS]
+    jobs = [Job(r, kind, Path(r.person_id) / kind.name) for r in records if r.ok for kind in PERSON_DOCUMENTS
+            if kind.name not in r.settings.documents.skip]
     if large_print:
         jobs += large_print_jobs(jobs)
     return jobs + [job for r in records if r.ok for job in plan_event_jobs(r, as_of)]
@@ -413,7 +428,7 @@ def dated_state(job: Job, as_of: dt.date) -> dict[str, Any]:
     profile = job.record.profile
     assert profile is not None
     selection = select(profile, job.kind.audience, job.kind.sections, as_of)
-    review = review_status(profile.plan, as_of)
+    review = job.record.review(as_of)
     return {
         "decisions": [(d.section, d.included, d.reason) for d in selection.decisions],
         "review": (review.next_review.isoformat(), review.overdue),
@@ -523,6 +538,7 @@ def build(project: Project, *, people: list[str] | None = None, formats: tuple[s
     import os
 
     as_of = as_of or dt.date.today()
+    large_print = large_print or project.config.settings.documents.large_print
     moment = generated_at()
     ctx = _Context(project, formats, output_suffixes(formats), as_of, force, moment.strftime("%Y-%m-%d %H:%M UTC"),
                    printed_time(project, moment), large_print)
@@ -785,7 +801,7 @@ def index_row(project: Project, record: PersonRecord, as_of: dt.date) -> dict[st
     if profile is None or not record.ok:
         row["shown_version"] = last_version(project.build_dir, record.person_id)
         return row | {"events": []}
-    review = review_status(profile.plan, as_of)
+    review = record.review(as_of)
     return row | {
         "copy_counts": index_counts(project, record.person_id, profile, photo_data_uri(record), as_of),
         "name": profile.identity.preferred_name,
@@ -793,7 +809,7 @@ def index_row(project: Project, record: PersonRecord, as_of: dt.date) -> dict[st
         "review": {"last_reviewed": review.last_reviewed.isoformat(), "next_review": review.next_review.isoformat(),
                    "overdue": review.overdue},
         "expiring": [{"id": c.id, "recipient": c.recipient, "expires": c.expires.isoformat()}
-                     for c in expiring_consents(profile, as_of)],
+                     for c in record.expiring_consents(as_of)],
         "events": [
             {"id": facts.record.event_id, "when": facts.event.occurred_at.isoformat(), "type": facts.event.type,
              "incomplete": bool(facts.gates), "notification": facts.notification.state,

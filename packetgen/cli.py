@@ -18,11 +18,11 @@ import click
 from . import __version__
 from .advice import advice
 from .build import FORMATS, build, dated_warnings, gate_problems, load_people, version_warnings
-from .cli_args import PERSON, report_misnamed_folders, require_profiles
+from .cli_args import PERSON, locate_project, report_misnamed_folders, require_profiles
 from .copies_model import COPYABLE, LOCATION, LOCATION_RULE
 from .documents import BY_NAME
 from .errors import errors, warnings
-from .inventory import unread_files
+from .inventory import real_data_warnings, unread_files
 from .ledger import RUN_ID
 from .project import open_project
 from .prune import describe
@@ -37,8 +37,10 @@ def _as_of(value: dt.datetime | None) -> dt.date:
     return value.date() if value else dt.date.today()
 
 
-root_option = click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".",
-                           show_default=True, help="Project folder holding people/.")
+root_option = click.option("--project", "--root", "root", type=click.Path(file_okay=False, path_type=Path),
+                           default=None, callback=locate_project, expose_value=True,
+                           help="Project folder (holding packetgen.yml and people/). Default: the nearest "
+                                "folder with a packetgen.yml, from here upwards.")
 as_of_option = click.option("--as-of", "as_of", type=DATE, default=None,
                             help="Build date for review and consent checks (YYYY-MM-DD). Default: today.")
 
@@ -194,6 +196,7 @@ def check_command(root: Path, as_of: dt.datetime | None, people: tuple[str, ...]
     gates = [g for found in gates_by.values() for g in found]
     problems += gates
     problems += unread_files(project, {r.person_id: r.doc.data for r in records})
+    problems += real_data_warnings(project, {r.person_id: r.doc.data for r in records})
     for problem in problems:
         click.echo(str(problem))
     if not records:
@@ -241,6 +244,24 @@ def status_command(root: Path, as_of: dt.datetime | None, people: tuple[str, ...
     for line in format_status(statuses, day):
         click.echo(line)
     sys.exit(exit_code(statuses))
+
+
+@main.command("init")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Also in a folder that is not empty (no file is ever overwritten).")
+def init_command(folder: Path, force: bool) -> None:
+    """Start a project in FOLDER: packetgen.yml, one fictional example person, schemas, .gitignore."""
+    from .scaffold import ScaffoldRefused, scaffold
+
+    try:
+        written, kept = scaffold(folder, force=force)
+    except ScaffoldRefused as refused:
+        raise click.UsageError(str(refused)) from None
+    for path in written:
+        click.echo(f"wrote {path}")
+    for path in kept:
+        click.echo(f"kept {path} (already there, not overwritten)")
+    click.echo(f"next: cd {folder}, set your organization in packetgen.yml, then `packetgen build`")
 
 
 @main.command("new")
@@ -400,16 +421,18 @@ def drill_import_command(root: Path, files: tuple[Path, ...]) -> None:
 
 @drill_group.command("report")
 @root_option
-@click.option("--target-seconds", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True,
-              help="Fields whose median time-to-find is over this are flagged.")
+@click.option("--target-seconds", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Fields whose median time-to-find is over this are flagged. Default: drills.target_seconds "
+                   "in packetgen.yml (10).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder. Default: build/ in the project.")
-def drill_report_command(root: Path, target_seconds: float, out: Path | None) -> None:
+def drill_report_command(root: Path, target_seconds: float | None, out: Path | None) -> None:
     """Write build/drills/report.html and report.pdf from every person's drill log."""
     from . import drill
     from .build import environment
 
     project = open_project(root, out)
+    target_seconds = target_seconds or project.config.settings.drills.target_seconds
     runs, problems = drill.read_all_logs(project)
     if problems:
         for problem in problems:
