@@ -206,9 +206,8 @@ def load_people(project: Project, only: Iterable[str] | None = None, *, as_of: d
 
 
 def printed_time(project: Project, moment: dt.datetime | None = None) -> str:
-    """'generated' as documents print it: in the project's time zone and date style (packetgen.yml)."""
-    dates = project.config.settings.dates
-    return generated_text(moment or generated_at(), dates.time_zone, dates.format)
+    """'generated' as documents print it: in the project's time zone (packetgen.yml)."""
+    return generated_text(moment or generated_at(), project.config.settings.dates.time_zone)
 
 
 def generated_at() -> dt.datetime:

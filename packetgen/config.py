@@ -120,9 +120,10 @@ def read_config(root: Path) -> Config:
     path = root / CONFIG_NAME
     if not path.is_file():
         return Config()
+    text = path.read_bytes()[:1_000_000].decode("utf-8", "replace")
+    if not any(line.strip() and not line.lstrip().startswith("#") for line in text.splitlines()):
+        return Config(path=path)  # empty, or only comments: every default
     doc = load_yaml(path, Path(CONFIG_NAME))
-    if doc.data is None and not doc.problems:
-        return Config(path=path)
     settings, _, problems = typed(doc, Settings, "packetgen.yml", None)
     logo = None
     if settings is not None and settings.logo:
@@ -139,8 +140,8 @@ def format_date(day: dt.date, style: str = DEFAULT_DATE_STYLE) -> str:
                                      Y=f"{day.year:04d}")
 
 
-def generated_text(moment: dt.datetime, time_zone: str = "UTC", style: str = DEFAULT_DATE_STYLE) -> str:
-    """The 'generated' time printed on documents, in the project's time zone and date style
-    ('2 Jun 2026 14:05 EDT'); UTC by default."""
+def generated_text(moment: dt.datetime, time_zone: str = "UTC") -> str:
+    """The 'generated' stamp printed on documents, in the project's time zone: '2026-06-02 14:05 EDT'.
+    Always year-month-day, whatever the date style: it is a stamp to match copies by, not prose."""
     local = moment.astimezone(zoneinfo.ZoneInfo(time_zone))
-    return f"{format_date(local.date(), style)} {local:%H:%M} {local.tzname()}"
+    return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
