@@ -6,7 +6,9 @@ shows, exactly as the revision history and "what changed" see it (``shown.Today.
 sections its audience may see today, identity, supervisor, review dates), plus the photo and, on
 an event form, the event as that form shows it. It leaves out the plan's version number and
 effective date (a new version that changes only the crisis plan does not make the fridge's
-responder packet wrong) and the generation time.
+responder packet wrong) and the generation time. A field left at its empty default (no value,
+``false``, an empty list) counts as absent, so an upgrade that adds an optional field (as
+``high_alert`` was added) leaves every printed copy current.
 
 The check code is the first 40 bits of the fingerprint in Crockford's base32 (no I, L, O or U,
 so it reads aloud and types without confusion), printed ``K7QX-M2PA`` next to the plan version on
@@ -48,11 +50,22 @@ def content_fingerprint(person_id: str, document: str, visible: dict[str, Any], 
     data = {
         "person": person_id,
         "document": document,
-        "shows": {**visible, "plan": plan},
+        "shows": without_defaults({**visible, "plan": plan}),
         "photo": hashlib.sha256(photo.encode()).hexdigest() if photo else None,
         "extra": {key: (extra or {})[key] for key in CONTENT_EXTRA if key in (extra or {})},
     }
     return data_digest(data)[:FINGERPRINT_CHARS]
+
+
+def without_defaults(value: Any) -> Any:
+    """``value`` with every key whose value is None, False, [] or {} left out, at any depth: such a
+    field prints nothing (or the same "not set" as an absent one)."""
+    if isinstance(value, dict):
+        kept = {key: without_defaults(item) for key, item in value.items()}
+        return {key: item for key, item in kept.items() if item not in (None, False, [], {})}
+    if isinstance(value, list):
+        return [without_defaults(item) for item in value]
+    return value
 
 
 def check_code(fingerprint: str) -> str:
