@@ -45,7 +45,7 @@ def layout_facts(project: Any, record: Any, kind: Any, as_of: dt.date, renderer:
     except (OSError, ValueError):
         pass
     stamp = {"fingerprint": fingerprint, "generated": "check"}
-    doc = render_person_document(environment(project.templates_dir), record, kind, as_of, stamp, job.extra)
+    doc = render_person_document(environment(project.look), record, kind, as_of, stamp, job.extra)
     from .paginate import layout_facts, paginate
 
     plan = doc.plan()
@@ -61,7 +61,7 @@ def page_notes(project: Any, record: Any, as_of: dt.date, renderer: Any = None) 
 
     notes = []
     for name in PACKETS:
-        renderer = renderer or PdfRenderer(project.styles_dir)
+        renderer = renderer or PdfRenderer(project.styles_dir, project.paper)
         facts = layout_facts(project, record, BY_NAME[name], as_of, renderer)
         if facts["pages"] > 1:
             by_page: dict[int, list[str]] = {}

@@ -28,7 +28,8 @@ from typing import Any
 from jinja2 import Environment
 from markupsafe import Markup
 
-from .build import EventFacts, PersonRecord, derive_events, generated_at
+from . import __version__
+from .build import EventFacts, PersonRecord, derive_events, printed_time
 from .drill import DEFAULT_TARGET_SECONDS, LogEntry, answer_rows, by_field, summarize
 from .errors import Problem
 from .event_model import Event
@@ -50,7 +51,6 @@ from .rules import (
     Gate,
     Notification,
     event_documents,
-    expiring_consents,
     notification,
 )
 
@@ -474,7 +474,7 @@ def consent_evidence(records: list[PersonRecord], as_of: dt.date, identified: bo
     found = []
     for record in records:
         assert record.profile is not None
-        for consent in expiring_consents(record.profile, as_of):
+        for consent in record.expiring_consents(as_of):
             found.append(f"{person_label(record, identified)}: consent {consent.id} for {consent.recipient} "
                          f"expires {consent.expires}")
     return found
@@ -559,17 +559,18 @@ def write_audit(env: Environment, project: Project, audit: Audit, renderer: PdfR
         # An <img> of the SVG, not inline SVG: the browser and WeasyPrint draw it the same way, and
         # the table under it carries the same figures for screen readers.
         "chart": svg_data_uri(trend_chart(rows, project.styles_dir / "fonts", audit.target_hours)) if rows else None,
-        "generated": generated_at().strftime("%Y-%m-%d %H:%M UTC"),
+        "generated": printed_time(project),
         "stylesheet": None,
     }
     folder = project.build_dir / "audit"
     html = render(env, "audit_report.html.j2", context | {"css": Markup(inline_stylesheet(project.styles_dir))})
     written = [folder / "report.html", folder / "report.pdf", folder / "report.manifest.json"]
     write_text(written[0], html)
-    pdf_renderer = renderer or PdfRenderer(project.styles_dir)
+    pdf_renderer = renderer or PdfRenderer(project.styles_dir, project.paper)
     write_atomic(written[1], pdf_renderer.render(render(env, "audit_report.html.j2", context | {"css": None})))
     manifest = {
-        "document": "quality-audit", "audience": "internal-staff", "as_of": audit.as_of.isoformat(),
+        "document": "quality-audit", "packetgen_version": __version__, "audience": "internal-staff",
+        "as_of": audit.as_of.isoformat(),
         "from": audit.start.isoformat() if audit.start else None, "to": audit.end.isoformat() if audit.end else None,
         "identified": audit.identified,
         "people_shown_as": "full name and id" if audit.identified else "id and initials",

@@ -17,17 +17,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader
+from jinja2 import Environment
 
+from . import __version__
 from .cache import CACHE_SCHEMA, BuildCache, Digests, clean_temp_files, combine, data_digest, tree_digest
 from .checkcode import check_code, content_fingerprint, visible_content
+from .config import Settings, generated_text
 from .copies_index import index_counts, ledger_digest
 from .documents import ALL_DOCUMENTS, BY_NAME, LARGE_PRINT_OF, PERSON_DOCUMENTS, DocumentKind, large_print
 from .errors import Problem, Severity, dotted
 from .event_model import Event
 from .history import forget_removed, last_version
 from .load import Document, load_yaml
-from .model import Profile
+from .model import Consent, Profile
 from .output import write_atomic, write_text
 from .paginate import Plan, PrintSource, new_plan, ordered_medications
 from .pdf import STYLESHEET, PdfSession, die_with_parent
@@ -44,7 +46,7 @@ from .prune import (
     stems_by_person,
     withdrawn,
 )
-from .render import age_on, long_date, make_environment, render
+from .render import Look, age_on, long_date, look_of, make_environment, render
 from .revisions import PersonHistory, person_history, record_history, version_not_raised
 from .rules import (
     EventPair,
@@ -96,6 +98,18 @@ class PersonRecord:
     """Problems in the profile and in every event file."""
     doc: Document
     events: list[EventRecord] = field(default_factory=list)
+    settings: Settings = field(default_factory=Settings)
+    """The project's packetgen.yml: review interval, consent warning, and what documents show."""
+
+    def review(self, as_of: dt.date) -> ReviewStatus:
+        """The plan's review status under the project's review interval (valid profiles only)."""
+        assert self.profile is not None
+        return review_status(self.profile.plan, as_of, self.settings.review_months)
+
+    def expiring_consents(self, as_of: dt.date) -> list[Consent]:
+        """Consents lapsing within the project's warning window (valid profiles only)."""
+        assert self.profile is not None
+        return expiring_consents(self.profile, as_of, self.settings.consent_warning_days)
 
     @property
     def source(self) -> bytes:
@@ -128,7 +142,7 @@ def load_person(project: Project, person_id: str, *, as_of: dt.date) -> PersonRe
         event, event_problems = validate_event(event_doc, event_path.stem, as_of)
         events.append(EventRecord(event_path.stem, event_path, event, event_problems, event_doc))
         problems = problems + event_problems
-    return PersonRecord(person_id, path, profile, problems, doc, events)
+    return PersonRecord(person_id, path, profile, problems, doc, events, project.config.settings)
 
 
 @dataclass(frozen=True)
@@ -165,12 +179,12 @@ def dated_warnings(record: PersonRecord, as_of: dt.date) -> list[Problem]:
     if record.profile is None:
         return []
     found = []
-    for consent in expiring_consents(record.profile, as_of):
+    for consent in record.expiring_consents(as_of):
         index = record.profile.consents.index(consent)
         found.append(Problem(record.doc.path, record.doc.line_of(("consents", index)), f"consents[{index}]",
                              f"consent {consent.id} for {consent.recipient} expires on {consent.expires}: "
                              "renew it or plan for it to lapse", "warning"))
-    review = review_status(record.profile.plan, as_of)
+    review = record.review(as_of)
     if review.overdue:
         found.append(Problem(record.doc.path, record.doc.line_of(("plan", "last_reviewed")), "plan",
                              f"review overdue since {review.next_review}: review the plan and update "
@@ -189,6 +203,11 @@ def dated_warnings(record: PersonRecord, as_of: dt.date) -> list[Problem]:
 def load_people(project: Project, only: Iterable[str] | None = None, *, as_of: dt.date) -> list[PersonRecord]:
     ids = list(only) if only else project.person_ids()
     return [load_person(project, person_id, as_of=as_of) for person_id in ids]
+
+
+def printed_time(project: Project, moment: dt.datetime | None = None) -> str:
+    """'generated' as documents print it: in the project's time zone (packetgen.yml)."""
+    return generated_text(moment or generated_at(), project.config.settings.dates.time_zone)
 
 
 def generated_at() -> dt.datetime:
@@ -221,7 +240,7 @@ def render_person_document(
     profile = record.profile
     assert profile is not None
     selection = select(profile, kind.audience, kind.sections, as_of)
-    review = review_status(profile.plan, as_of)
+    review = record.review(as_of)
     label = (extra or {}).get("version_label") or str(profile.plan.version)
     photo = photo_data_uri(record)
     # The check code printed next to the version: from what this sheet shows (packetgen/checkcode.py).
@@ -247,7 +266,7 @@ def render_person_document(
     stylesheets = [f"{assets}/{name}" for name in (STYLESHEET, *kind.stylesheets)]
     html = render(env, kind.template, {**context, "stylesheets": stylesheets, "print_layout": False})
     print_context = {**context, "stylesheets": [], "print_layout": True}
-    source = PrintSource(templates_dir(env), kind.template, print_context) if kind.paginated else None
+    source = PrintSource(look_of(env), kind.template, print_context) if kind.paginated else None
     print_html = (render(env, kind.template, print_context) if want_print else "")
     facts = manifest(record, kind, selection, review, as_of, stamp, label) | context.get("manifest_extra", {})
     return Rendered(kind, html, print_html, facts, source)
@@ -274,13 +293,6 @@ MANIFEST_NOTE = ("A section or contact this audience does not get reads 'not sha
                  "or not the profile has it; contacts not shared are left out and not counted.")
 
 
-def templates_dir(env: Environment) -> Path:
-    """The folder ``env`` loads templates from (``make_environment`` gives it one)."""
-    loader = env.loader
-    assert isinstance(loader, FileSystemLoader)
-    return Path(loader.searchpath[0])
-
-
 def manifest(record: PersonRecord, kind: DocumentKind, selection: Selection, review: ReviewStatus,
              as_of: dt.date, stamp: dict[str, str], version_label: str) -> dict[str, Any]:
     """The proof of what this document shows and withholds, and why (in words that do not tell
@@ -289,6 +301,7 @@ def manifest(record: PersonRecord, kind: DocumentKind, selection: Selection, rev
     return {
         "document": kind.name,
         "person": record.person_id,
+        "packetgen_version": __version__,
         "audience": selection.audience.key,
         "as_of": as_of.isoformat(),
         "plan_version": record.profile.plan.version,
@@ -349,7 +362,8 @@ class Job:
 def plan_jobs(records: list[PersonRecord], as_of: dt.date | None = None, *, large_print: bool = False) -> list[Job]:
     """Every document to build for the valid people (event documents depend on the date)."""
     as_of = as_of or dt.date.today()
-    jobs = [Job(r, kind, Path(r.person_id) / kind.name) for r in records if r.ok for kind in PERSON_DOCUMENTS]
+    jobs = [Job(r, kind, Path(r.person_id) / kind.name) for r in records if r.ok for kind in PERSON_DOCUMENTS
+            if kind.name not in r.settings.documents.skip]
     if large_print:
         jobs += large_print_jobs(jobs)
     return jobs + [job for r in records if r.ok for job in plan_event_jobs(r, as_of)]
@@ -413,7 +427,7 @@ def dated_state(job: Job, as_of: dt.date) -> dict[str, Any]:
     profile = job.record.profile
     assert profile is not None
     selection = select(profile, job.kind.audience, job.kind.sections, as_of)
-    review = review_status(profile.plan, as_of)
+    review = job.record.review(as_of)
     return {
         "decisions": [(d.section, d.included, d.reason) for d in selection.decisions],
         "review": (review.next_review.isoformat(), review.overdue),
@@ -430,8 +444,14 @@ def job_key(job: Job, digests: Digests, source: str, as_of: dt.date) -> str:
 def document_fingerprint(project: Project, job: Job, as_of: dt.date) -> str:
     """The source fingerprint a build prints in this document's footer (the first 10 characters of
     its cache key), so a drill or a supervisor can match a paper copy to its inputs."""
-    digests = Digests(environment(project.templates_dir), project.templates_dir, project.styles_dir)
+    digests = project_digests(project)
     return job_key(job, digests, tree_digest(project.person_dir(job.record.person_id)), as_of)[:10]
+
+
+def project_digests(project: Project, env: Environment | None = None) -> Digests:
+    """The hashes every document of ``project`` depends on: code, templates, styles, settings."""
+    return Digests(env or environment(project.look), project.template_dirs, project.styles_dir,
+                   project.config.digest)
 
 
 def with_history(job: Job, found: PersonHistory) -> Job:
@@ -467,15 +487,17 @@ def version_warnings(project: Project, record: PersonRecord, as_of: dt.date) -> 
                     f"(until then the documents print version {version} with an edit number)", "warning")]
 
 
-_ENVIRONMENTS: dict[Path, Environment] = {}
+_ENVIRONMENTS: dict[Look, Environment] = {}
 
 
-def environment(templates_dir: Path) -> Environment:
-    """One Jinja environment per templates folder for the life of the process, so ``watch`` does
-    not recompile every template on each save. Jinja re-reads a template whose file changed."""
-    if templates_dir not in _ENVIRONMENTS:
-        _ENVIRONMENTS[templates_dir] = make_environment(templates_dir)
-    return _ENVIRONMENTS[templates_dir]
+def environment(look: Look | Path) -> Environment:
+    """One Jinja environment per ``Look`` (templates folders and project settings) for the life of
+    the process, so ``watch`` does not recompile every template on each save. Jinja re-reads a
+    template whose file changed."""
+    look = look if isinstance(look, Look) else Look((look,))
+    if look not in _ENVIRONMENTS:
+        _ENVIRONMENTS[look] = make_environment(look)
+    return _ENVIRONMENTS[look]
 
 
 PROGRESS_MIN = 6
@@ -497,6 +519,9 @@ class _Context:
     as_of: dt.date
     force: bool
     stamp_time: str
+    """When this build ran, in UTC: what the revision history records."""
+    printed_time: str
+    """The same, as documents print it (the project's time zone and date style)."""
     large_print: bool = False
 
 
@@ -512,16 +537,18 @@ def build(project: Project, *, people: list[str] | None = None, formats: tuple[s
     import os
 
     as_of = as_of or dt.date.today()
-    ctx = _Context(project, formats, output_suffixes(formats), as_of, force,
-                   generated_at().strftime("%Y-%m-%d %H:%M UTC"), large_print)
+    large_print = large_print or project.config.settings.documents.large_print
+    moment = generated_at()
+    ctx = _Context(project, formats, output_suffixes(formats), as_of, force, moment.strftime("%Y-%m-%d %H:%M UTC"),
+                   printed_time(project, moment), large_print)
     clean_temp_files(project.build_dir)
     cache = BuildCache.load(project.build_dir)
     # Someone removed from people/ keeps nothing at rest (their old documents are another matter).
     everyone = set(project.person_ids())
     forget_removed(project.build_dir, everyone)
     cache.forget_people_except(everyone)
-    env = environment(project.templates_dir)
-    digests = Digests(env, project.templates_dir, project.styles_dir)
+    env = environment(project.look)
+    digests = project_digests(project, env)
 
     def quick_key(pid: str, source: str | None = None) -> str:
         """Everything about one person's documents, cheap to compute without parsing the profile."""
@@ -551,10 +578,11 @@ def build(project: Project, *, people: list[str] | None = None, formats: tuple[s
         if len(pending) >= PARALLEL_PEOPLE and workers > 1:
             _build_parallel(ctx, pending, sources, quick, cache, result, digests.styles, workers, progress)
         else:
-            session = pdf if pdf is not None and pdf.styles_digest == digests.styles else None
+            session = (pdf if pdf is not None and pdf.styles_digest == digests.styles and pdf.paper == project.paper
+                       else None)
             own_session = session is None and "pdf" in formats
             if own_session:
-                session = PdfSession(project.styles_dir, digests.styles, workers)
+                session = PdfSession(project.styles_dir, digests.styles, workers, project.paper)
             try:
                 _build_people(ctx, pending, sources, quick, cache, result, session, progress)
             finally:
@@ -569,7 +597,7 @@ def build(project: Project, *, people: list[str] | None = None, formats: tuple[s
                  sum(p.severity == "error" for p in record.problems), describe(result.settled[record.person_id]))
     rows |= {record.person_id: cache.people[record.person_id]["row"] if record.person_id in cache.people
              else index_row(project, record, as_of) for record in result.people}
-    _write_index(project, env, digests, cache, rows, result, as_of, ctx.stamp_time, quick_key, ctx.suffixes)
+    _write_index(project, env, digests, cache, rows, result, as_of, ctx.printed_time, quick_key, ctx.suffixes)
     cache.save()
     return result
 
@@ -578,8 +606,8 @@ def _build_people(ctx: _Context, ids: list[str], sources: dict[str, str], quick:
                   result: BuildResult, session: PdfSession | None, progress: bool) -> None:
     """Load, record history, plan, and render what changed for ``ids``; update ``cache`` and ``result``."""
     project, as_of = ctx.project, ctx.as_of
-    env = environment(project.templates_dir)
-    digests = Digests(env, project.templates_dir, project.styles_dir)
+    env = environment(project.look)
+    digests = project_digests(project, env)
     records = [load_person(project, pid, as_of=as_of) for pid in ids]
     result.people += records
     planned = plan_jobs(records, as_of, large_print=ctx.large_print)
@@ -601,7 +629,7 @@ def _build_people(ctx: _Context, ids: list[str], sources: dict[str, str], quick:
         else:
             todo.append((job, key))
     try:
-        _render_jobs(project, env, todo, ctx.formats, ctx.suffixes, as_of, ctx.stamp_time, session, cache, result,
+        _render_jobs(project, env, todo, ctx.formats, ctx.suffixes, as_of, ctx.printed_time, session, cache, result,
                      progress)
     finally:
         cached = stems_by_person(cache)
@@ -631,11 +659,11 @@ def _build_people(ctx: _Context, ids: list[str], sources: dict[str, str], quick:
 _part_session: PdfSession | None = None
 
 
-def _init_part_worker(styles_dir: Path, styles_digest: str, want_pdf: bool) -> None:
+def _init_part_worker(styles_dir: Path, styles_digest: str, want_pdf: bool, paper: str = "letter") -> None:
     """Once per worker process: its own PDF renderer (fonts and CSS set up once), used in-process."""
     global _part_session
     die_with_parent()
-    _part_session = PdfSession(styles_dir, styles_digest, workers=1) if want_pdf else None
+    _part_session = PdfSession(styles_dir, styles_digest, workers=1, paper=paper) if want_pdf else None
 
 
 def _build_part(ctx: _Context, ids: list[str], sources: dict[str, str], quick: dict[str, str],
@@ -659,7 +687,8 @@ def _build_parallel(ctx: _Context, pending: list[str], sources: dict[str, str], 
     size = max(2, -(-len(pending) // (workers * 6)))
     chunks = [pending[i:i + size] for i in range(0, len(pending), size)]
     pool = ProcessPoolExecutor(workers, mp_context=pool_context(), initializer=_init_part_worker,
-                               initargs=(ctx.project.styles_dir, styles_digest, "pdf" in ctx.formats))
+                               initargs=(ctx.project.styles_dir, styles_digest, "pdf" in ctx.formats,
+                                         ctx.project.paper))
     try:
         futures = {}
         for chunk in chunks:
@@ -771,7 +800,7 @@ def index_row(project: Project, record: PersonRecord, as_of: dt.date) -> dict[st
     if profile is None or not record.ok:
         row["shown_version"] = last_version(project.build_dir, record.person_id)
         return row | {"events": []}
-    review = review_status(profile.plan, as_of)
+    review = record.review(as_of)
     return row | {
         "copy_counts": index_counts(project, record.person_id, profile, photo_data_uri(record), as_of),
         "name": profile.identity.preferred_name,
@@ -779,7 +808,7 @@ def index_row(project: Project, record: PersonRecord, as_of: dt.date) -> dict[st
         "review": {"last_reviewed": review.last_reviewed.isoformat(), "next_review": review.next_review.isoformat(),
                    "overdue": review.overdue},
         "expiring": [{"id": c.id, "recipient": c.recipient, "expires": c.expires.isoformat()}
-                     for c in expiring_consents(profile, as_of)],
+                     for c in record.expiring_consents(as_of)],
         "events": [
             {"id": facts.record.event_id, "when": facts.event.occurred_at.isoformat(), "type": facts.event.type,
              "incomplete": bool(facts.gates), "notification": facts.notification.state,

@@ -106,11 +106,14 @@ def combine(*parts: str) -> str:
 class Digests:
     """The input hashes shared by every job of one build, each computed once."""
 
-    def __init__(self, env: Environment, templates_dir: Path, styles_dir: Path) -> None:
+    def __init__(self, env: Environment, templates: Path | tuple[Path, ...], styles_dir: Path,
+                 settings: str = "") -> None:
         self.env = env
-        self.code = code_digest()
+        self.code = combine(code_digest(), settings)
+        """packetgen's own code and the project's settings (packetgen.yml): either changes every document."""
         self.styles = tree_digest(styles_dir)
-        self.templates = tree_digest(templates_dir)
+        self.templates = combine(*(tree_digest(folder) for folder in
+                                   (templates if isinstance(templates, tuple) else (templates,))))
         self._template: dict[str, str] = {}
 
     def template(self, name: str) -> str:

@@ -18,11 +18,11 @@ import click
 from . import __version__
 from .advice import advice
 from .build import FORMATS, build, dated_warnings, gate_problems, load_people, version_warnings
-from .cli_args import PERSON, report_misnamed_folders, require_profiles
+from .cli_args import PERSON, locate_project, report_misnamed_folders, require_profiles
 from .copies_model import COPYABLE, LOCATION, LOCATION_RULE
 from .documents import BY_NAME
 from .errors import errors, warnings
-from .inventory import unread_files
+from .inventory import real_data_warnings, unread_files
 from .ledger import RUN_ID
 from .project import open_project
 from .prune import describe
@@ -37,8 +37,10 @@ def _as_of(value: dt.datetime | None) -> dt.date:
     return value.date() if value else dt.date.today()
 
 
-root_option = click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".",
-                           show_default=True, help="Project folder holding people/.")
+root_option = click.option("--project", "--root", "root", type=click.Path(file_okay=False, path_type=Path),
+                           default=None, callback=locate_project, expose_value=True,
+                           help="Project folder (holding packetgen.yml and people/). Default: the nearest "
+                                "folder with a packetgen.yml, from here upwards.")
 as_of_option = click.option("--as-of", "as_of", type=DATE, default=None,
                             help="Build date for review and consent checks (YYYY-MM-DD). Default: today.")
 
@@ -194,6 +196,7 @@ def check_command(root: Path, as_of: dt.datetime | None, people: tuple[str, ...]
     gates = [g for found in gates_by.values() for g in found]
     problems += gates
     problems += unread_files(project, {r.person_id: r.doc.data for r in records})
+    problems += real_data_warnings(project, {r.person_id: r.doc.data for r in records})
     for problem in problems:
         click.echo(str(problem))
     if not records:
@@ -241,6 +244,24 @@ def status_command(root: Path, as_of: dt.datetime | None, people: tuple[str, ...
     for line in format_status(statuses, day):
         click.echo(line)
     sys.exit(exit_code(statuses))
+
+
+@main.command("init")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Also in a folder that is not empty (no file is ever overwritten).")
+def init_command(folder: Path, force: bool) -> None:
+    """Start a project in FOLDER: packetgen.yml, one fictional example person, schemas, .gitignore."""
+    from .scaffold import ScaffoldRefused, scaffold
+
+    try:
+        written, kept = scaffold(folder, force=force)
+    except ScaffoldRefused as refused:
+        raise click.UsageError(str(refused)) from None
+    for path in written:
+        click.echo(f"wrote {path}")
+    for path in kept:
+        click.echo(f"kept {path} (already there, not overwritten)")
+    click.echo(f"next: cd {folder}, set your organization in packetgen.yml, then `packetgen build`")
 
 
 @main.command("new")
@@ -346,16 +367,16 @@ def drill_page_command(root: Path, as_of: dt.datetime | None, person_ids: tuple[
     import random
 
     from . import drill
+    from .build import environment
     from .pdf import PdfRenderer
-    from .render import make_environment
 
     project = open_project(root, out)
     if everyone == bool(person_ids):
         raise click.UsageError("name one or more person ids, or use --all")
     require_profiles(project, person_ids)
     records = load_people(project, list(person_ids) or None, as_of=_as_of(as_of))
-    env = make_environment(project.templates_dir)
-    renderer = PdfRenderer(project.styles_dir) if paper else None
+    env = environment(project.look)
+    renderer = PdfRenderer(project.styles_dir, project.paper) if paper else None
     if paper and seed is None:
         seed = random.randrange(1, 1_000_000)
     failed = False
@@ -400,16 +421,18 @@ def drill_import_command(root: Path, files: tuple[Path, ...]) -> None:
 
 @drill_group.command("report")
 @root_option
-@click.option("--target-seconds", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True,
-              help="Fields whose median time-to-find is over this are flagged.")
+@click.option("--target-seconds", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Fields whose median time-to-find is over this are flagged. Default: drills.target_seconds "
+                   "in packetgen.yml (10).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder. Default: build/ in the project.")
-def drill_report_command(root: Path, target_seconds: float, out: Path | None) -> None:
+def drill_report_command(root: Path, target_seconds: float | None, out: Path | None) -> None:
     """Write build/drills/report.html and report.pdf from every person's drill log."""
     from . import drill
-    from .render import make_environment
+    from .build import environment
 
     project = open_project(root, out)
+    target_seconds = target_seconds or project.config.settings.drills.target_seconds
     runs, problems = drill.read_all_logs(project)
     if problems:
         for problem in problems:
@@ -419,7 +442,7 @@ def drill_report_command(root: Path, target_seconds: float, out: Path | None) ->
     if not runs:
         click.echo("no drills recorded yet: run a drill, then `packetgen drill import FILE`", err=True)
         sys.exit(1)
-    paths = drill.write_report(make_environment(project.templates_dir), project, runs, target_seconds)
+    paths = drill.write_report(environment(project.look), project, runs, target_seconds)
     context = drill.report_context(runs, target_seconds)
     flagged = ", ".join(s.key[0] for s in context["flagged"]) or "none"
     click.echo(f"wrote {' and '.join(str(project.display(p)) for p in paths)}: {context['runs']} drills, "
@@ -443,8 +466,8 @@ def audit_command(root: Path, as_of: dt.datetime | None, start: dt.datetime | No
                   sample: int | None, seed: int, identified: bool, target_hours: float, out: Path | None) -> None:
     """Quality audit of case manager coordination: build/audit/report.html and .pdf."""
     from . import audit as quality
+    from .build import environment
     from .drill import read_all_logs
-    from .render import make_environment
 
     project = open_project(root, out)
     report_misnamed_folders(project, err=True)
@@ -454,7 +477,7 @@ def audit_command(root: Path, as_of: dt.datetime | None, start: dt.datetime | No
                                end=end.date() if end else None, sample=sample, seed=seed if sample else None,
                                identified=identified, target_hours=target_hours)
     result.errors += log_problems
-    paths = quality.write_audit(make_environment(project.templates_dir), project, result)
+    paths = quality.write_audit(environment(project.look), project, result)
     for line in quality.summary_lines(result):
         click.echo(line)
     click.echo("wrote " + ", ".join(str(project.display(p)) for p in paths))

@@ -1,4 +1,4 @@
-"""Command-line arguments every command checks the same way: person ids and the people/ folder names.
+"""Command-line arguments every command checks the same way: the project folder, person ids, people/ names.
 
 One place, so ``build --person``, ``drill``, ``status --person``, ``explain``, ``new`` (and any
 later command taking a person) refuse the same ids with the same message.
@@ -6,9 +6,12 @@ later command taking a person) refuse the same ids with the same message.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
-from .project import PERSON_ID_RULE, Project, is_person_id
+from .config import CONFIG_NAME, read_config
+from .project import PERSON_ID_RULE, Project, find_project, is_person_id
 
 
 class PersonId(click.ParamType):
@@ -46,3 +49,21 @@ def report_misnamed_folders(project: Project, err: bool = False) -> int:
         click.echo(f"{project.display(project.people_dir)}/{shown}/: folder name is not a valid person id, so it is "
                    f"not built: rename the folder: {PERSON_ID_RULE}", err=err)
     return len(folders)
+
+
+def locate_project(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path:
+    """``--project DIR``, else the nearest folder with a packetgen.yml from the current one up; a
+    packetgen.yml with errors stops every command before it reads or writes anything."""
+    root = value if value is not None else find_project(Path.cwd())
+    if root is None:
+        raise click.UsageError(f"no {CONFIG_NAME} in this folder or any folder above it: start a project with "
+                               "`packetgen init FOLDER`, go into one, or name it with --project FOLDER")
+    if not root.is_dir():
+        raise click.BadParameter(f"{root}: no such folder", ctx, param)
+    problems = read_config(root).problems
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if any(p.severity == "error" for p in problems):
+        click.echo(f"nothing done: fix {CONFIG_NAME} (the project's settings) first", err=True)
+        ctx.exit(1)
+    return root

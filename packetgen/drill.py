@@ -32,7 +32,7 @@ from jinja2 import Environment
 from markupsafe import Markup
 from pydantic import Field, ValidationError, model_validator
 
-from .build import PersonRecord, document_fingerprint, generated_at, person_job, render_person_document
+from .build import PersonRecord, document_fingerprint, generated_at, person_job, printed_time, render_person_document
 from .documents import BY_NAME, DocumentKind
 from .errors import Problem, dotted
 from .load import Document, load_yaml
@@ -151,7 +151,7 @@ def drill_packet(env: Environment, project: Project, record: PersonRecord, as_of
     assert profile is not None, "drills are only built for valid profiles"
     job = person_job(project, record, DRILL_KIND, as_of)
     stamp = {"fingerprint": document_fingerprint(project, job, as_of),
-             "generated": generated_at().strftime("%Y-%m-%d %H:%M UTC")}
+             "generated": printed_time(project)}
     rendered = render_person_document(env, record, DRILL_KIND, as_of, stamp, job.extra)
     print_html = rendered.print_html
     plan = rendered.plan()
@@ -160,7 +160,7 @@ def drill_packet(env: Environment, project: Project, record: PersonRecord, as_of
         from .paginate import paginate
         from .pdf import PdfRenderer
 
-        renderer = PdfRenderer(project.styles_dir)
+        renderer = PdfRenderer(project.styles_dir, project.paper)
         _, plan, _ = paginate(renderer.layout, renderer.measure, rendered.source, plan)
         print_html = rendered.source(plan)
     view = select(profile, DRILL_KIND.audience, DRILL_KIND.sections, as_of).view
@@ -703,7 +703,7 @@ def report_context(runs: Sequence[DrillRun], target_seconds: float) -> dict[str,
 def render_report(env: Environment, project: Project, runs: Sequence[DrillRun], target_seconds: float,
                   renderer: PdfRenderer | None) -> tuple[str, bytes | None]:
     """The report as self-contained HTML and, given a renderer, as PDF."""
-    context = report_context(runs, target_seconds) | {"generated": generated_at().strftime("%Y-%m-%d %H:%M UTC")}
+    context = report_context(runs, target_seconds) | {"generated": printed_time(project)}
     html = render(env, "drill_report.html.j2", context | {"css": Markup(inline_stylesheet(project.styles_dir))})
     pdf = renderer.render(render(env, "drill_report.html.j2", context | {"css": None})) if renderer else None
     return html, pdf
@@ -733,7 +733,7 @@ def write_paper_drill(env: Environment, project: Project, renderer: PdfRenderer,
 
 
 def write_report(env: Environment, project: Project, runs: Sequence[DrillRun], target_seconds: float) -> list[Path]:
-    html, pdf = render_report(env, project, runs, target_seconds, PdfRenderer(project.styles_dir))
+    html, pdf = render_report(env, project, runs, target_seconds, PdfRenderer(project.styles_dir, project.paper))
     base = drills_dir(project) / "report"
     write_text(base.with_suffix(".html"), html)
     assert pdf is not None

@@ -99,3 +99,21 @@ def _hint(relative: Path) -> str:
 
 def _warning(project: Project, path: Path, message: str) -> Problem:
     return Problem(project.display(path), None, "", message, "warning")
+
+
+def source_checkout() -> Path | None:
+    """packetgen's own source folder when it runs from a checkout (an editable install), else None."""
+    source = Path(__file__).resolve().parent.parent
+    return source if (source / "pyproject.toml").is_file() and (source / ".git").exists() else None
+
+
+def real_data_warnings(project: Project, profiles: Mapping[str, Any]) -> list[Problem]:
+    """A profile not marked ``fictional: true`` inside packetgen's own checkout is one ``git add``
+    away from packetgen's repository: real people belong in a project of their own."""
+    checkout = source_checkout()
+    if checkout is None or not project.root.resolve().is_relative_to(checkout):
+        return []
+    return [_warning(project, project.profile_path(pid), "not marked 'fictional: true', and it sits inside "
+                     "packetgen's own source folder, where it could be committed with packetgen: keep real "
+                     "people in a project of their own (`packetgen init FOLDER`)")
+            for pid, data in profiles.items() if not (isinstance(data, dict) and data.get("fictional") is True)]

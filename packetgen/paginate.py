@@ -18,10 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from weasyprint.document import Document
+
+if TYPE_CHECKING:
+    from .render import Look
 
 from .page_plan import POINTER_AT, Plan, and_list, new_plan, ordered_medications
 
@@ -174,7 +176,7 @@ def _index_pages(layout: Callable[[str], Document], render_html: PrintRenderer, 
 class PrintSource:
     """What a worker needs to render a packet's print HTML for any plan: plain, picklable data."""
 
-    templates_dir: Path
+    look: Look
     template: str
     context: dict[str, Any]
 
@@ -182,4 +184,4 @@ class PrintSource:
         from .build import environment
         from .render import render
 
-        return render(environment(self.templates_dir), self.template, {**self.context, "plan": plan})
+        return render(environment(self.look), self.template, {**self.context, "plan": plan})

@@ -32,14 +32,20 @@ MEASURE_STYLESHEET = "measure.css"
 
 quiet_weasyprint_log()
 
+PAPER_CSS = {"letter": "", "a4": "@page { size: A4; }"}
+"""Layered right after packet.css (which is written for Letter): packetgen.yml's ``paper``."""
+MEASURE_CSS = {"letter": "", "a4": "@page { size: 210mm 200in; } .columns { width: 262.84pt; }"}
+"""measure.css for A4: the real column width there, (210mm - 2 x 0.4in - 12pt) / 2."""
+
 
 class PdfRenderer:
     """Turns packet HTML into PDF bytes, reusing parsed CSS and fonts across documents."""
 
-    def __init__(self, styles_dir: Path) -> None:
+    def __init__(self, styles_dir: Path, paper: str = "letter") -> None:
         self.fonts = FontConfiguration()
         self.fetcher = LocalOnlyFetcher([styles_dir])
         self.styles_dir = styles_dir
+        self.paper = paper
         self._parsed: dict[str, CSS] = {}
 
     def _stylesheet(self, name: str) -> CSS:
@@ -48,13 +54,28 @@ class PdfRenderer:
                                      url_fetcher=self.fetcher)
         return self._parsed[name]
 
+    def _stylesheets(self, extra: tuple[str, ...]) -> list[CSS]:
+        """packet.css, the paper size, then ``extra`` (each followed by its paper variant, if any)."""
+        found = [self._stylesheet(STYLESHEET)]
+        for name, css in [(STYLESHEET, PAPER_CSS)] + [(n, MEASURE_CSS if n == MEASURE_STYLESHEET else {})
+                                                        for n in extra]:
+            if name != STYLESHEET:
+                found.append(self._stylesheet(name))
+            variant = css.get(self.paper)
+            if variant:
+                key = f"{name}:{self.paper}"
+                if key not in self._parsed:
+                    self._parsed[key] = CSS(string=variant, font_config=self.fonts, url_fetcher=self.fetcher)
+                found.append(self._parsed[key])
+        return found
+
     def layout(self, html: str, forms: bool = False, extra_stylesheets: tuple[str, ...] = ()) -> Document:
         """Lay out HTML into pages (to inspect where things land, or to combine documents).
 
         ``forms`` turns <input> and <textarea> into fillable PDF form fields; ``extra_stylesheets``
         (file names in the styles folder) are layered on packet.css, as the large-print variant is."""
         document = HTML(string=html, base_url=str(self.styles_dir) + "/", url_fetcher=self.fetcher)
-        stylesheets = [self._stylesheet(name) for name in (STYLESHEET, *extra_stylesheets)]
+        stylesheets = self._stylesheets(extra_stylesheets)
         return document.render(stylesheets=stylesheets, font_config=self.fonts, pdf_forms=forms)
 
     def measure(self, html: str, extra_stylesheets: tuple[str, ...] = ()) -> Document:
@@ -173,11 +194,11 @@ def die_with_parent() -> None:
         os._exit(1)
 
 
-def _init_worker(styles_dir: Path) -> None:
+def _init_worker(styles_dir: Path, paper: str = "letter") -> None:
     """Runs once in each pool process: fonts and CSS are set up once per worker, not per PDF."""
     global _worker
     die_with_parent()
-    _worker = PdfRenderer(styles_dir)
+    _worker = PdfRenderer(styles_dir, paper)
 
 
 def _ready() -> bool:
@@ -230,10 +251,12 @@ class PdfSession:
     POOL_THRESHOLD = 3
     """From this many PDFs up, a pool pays for itself."""
 
-    def __init__(self, styles_dir: Path, styles_digest: str = "", workers: int | None = None) -> None:
+    def __init__(self, styles_dir: Path, styles_digest: str = "", workers: int | None = None,
+                 paper: str = "letter") -> None:
         import os
 
         self.styles_dir = styles_dir
+        self.paper = paper
         self.styles_digest = styles_digest
         self.workers = workers or len(os.sched_getaffinity(0))
         self._local: PdfRenderer | None = None
@@ -242,7 +265,7 @@ class PdfSession:
     @property
     def local(self) -> PdfRenderer:
         if self._local is None:
-            self._local = PdfRenderer(self.styles_dir)
+            self._local = PdfRenderer(self.styles_dir, self.paper)
         return self._local
 
     def pool(self):  # type: ignore[no-untyped-def]
@@ -250,7 +273,7 @@ class PdfSession:
 
         if self._pool is None:
             self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=pool_context(),
-                                             initializer=_init_worker, initargs=(self.styles_dir,))
+                                             initializer=_init_worker, initargs=(self.styles_dir, self.paper))
         return self._pool
 
     def warm(self) -> None:

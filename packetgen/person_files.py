@@ -42,6 +42,10 @@ class FileRule:
     """'photo': messages say 'photo file not found ...'."""
     max_bytes: int
     max_label: str
+    folder: str = "this person's folder"
+    """Where the file must be, as messages say it."""
+    beside: str = "profile.yaml"
+    """The file it sits next to, as messages say it."""
 
 
 IMAGE = FileRule("photo", MAX_IMAGE_BYTES, "5 MiB")
@@ -75,18 +79,18 @@ def read_person_file(person_dir: Path, name: str, rule: FileRule = IMAGE) -> Emb
 
 
 def _read_confined(person_dir: Path, name: str, rule: FileRule) -> bytes:
-    to_fix = "copy the image next to profile.yaml and write just its file name"
+    to_fix = f"copy the image next to {rule.beside} and write just its file name"
     if not name.strip():
         raise Refused(f"no file named: write the {rule.noun}'s file name or remove the line")
     if PurePosixPath(name).is_absolute():
-        raise Refused(f"must be a file in this person's folder, not a path elsewhere on the computer: {to_fix}")
+        raise Refused(f"must be a file in {rule.folder}, not a path elsewhere on the computer: {to_fix}")
     root = person_dir.resolve()
     try:
         target = (root / name).resolve()  # every symlink on the way is followed, then judged
     except (OSError, RuntimeError, ValueError):  # a symlink loop, an embedded NUL
         raise Refused(f"{rule.noun} file cannot be read: {to_fix}") from None
     if not target.is_relative_to(root):
-        raise Refused(f"points outside this person's folder: {to_fix}")
+        raise Refused(f"points outside {rule.folder}: {to_fix}")
     try:
         info = os.stat(target)
     except FileNotFoundError:
@@ -94,7 +98,7 @@ def _read_confined(person_dir: Path, name: str, rule: FileRule) -> bytes:
     except OSError:
         raise Refused(f"{rule.noun} file cannot be read: check that it exists and may be read") from None
     if not stat.S_ISREG(info.st_mode):
-        raise Refused("not a regular file (a folder, device or pipe): name an image file next to profile.yaml")
+        raise Refused(f"not a regular file (a folder, device or pipe): name an image file next to {rule.beside}")
     if info.st_size > rule.max_bytes:
         raise Refused(_too_large(rule))
     try:

@@ -25,8 +25,18 @@ from typing import Any
 
 import pikepdf
 
-from .build import Job, PersonRecord, environment, generated_at, job_key, render_person_document, with_history
-from .cache import Digests, tree_digest
+from .build import (
+    Job,
+    PersonRecord,
+    environment,
+    generated_at,
+    job_key,
+    printed_time,
+    project_digests,
+    render_person_document,
+    with_history,
+)
+from .cache import tree_digest
 from .checkcode import check_code
 from .copies import PersonCopies, SlotState, history_of, person_copies
 from .copies_model import COPY_KINDS, CopyPlace
@@ -132,10 +142,10 @@ class _Rendered:
 
 def _render_documents(project: Project, plan: RunPlan, as_of: dt.date) -> dict[tuple[str, str], _Rendered]:
     """Each document of the run once, as the build makes it (history recorded, as a build would)."""
-    env = environment(project.templates_dir)
-    digests = Digests(env, project.templates_dir, project.styles_dir)
-    renderer = PdfRenderer(project.styles_dir)
-    stamp_time = generated_at().strftime("%Y-%m-%d %H:%M UTC")
+    env = environment(project.look)
+    digests = project_digests(project, env)
+    renderer = PdfRenderer(project.styles_dir, project.paper)
+    stamp_time = printed_time(project)
     out: dict[tuple[str, str], _Rendered] = {}
     for group in plan.groups:
         record = group.record
@@ -158,8 +168,8 @@ def _render_documents(project: Project, plan: RunPlan, as_of: dt.date) -> dict[t
 
 def render_run(project: Project, plan: RunPlan, as_of: dt.date, run_id: str) -> tuple[bytes, dict[str, Any]]:
     """The run's PDF and its summary."""
-    env = environment(project.templates_dir)
-    renderer = PdfRenderer(project.styles_dir)
+    env = environment(project.look)
+    renderer = PdfRenderer(project.styles_dir, project.paper)
     documents = _render_documents(project, plan, as_of)
     parts: list[bytes] = []
     bookmarks: list[tuple[str, int]] = []

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from .config import CONFIG_NAME, Config, read_config
 from .errors import Problem
+from .shipped import shipped
+
+if TYPE_CHECKING:
+    from .render import Look
 
 PERSON_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 """Person ids become folder and file names, so they stay short, lower-case and free of details."""
@@ -30,8 +37,6 @@ def is_person_id(value: str) -> bool:
 EVENT_ID = PERSON_ID
 """Event ids are the event file's name without .yaml (or .yml); they become folder names under build/ too."""
 
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-
 YAML_SUFFIXES = (".yaml", ".yml")
 """Profile and event files may use either spelling of the YAML extension."""
 PROFILE_NAMES = tuple(f"profile{suffix}" for suffix in YAML_SUFFIXES)
@@ -47,6 +52,8 @@ COPIES_LOG = "copies.jsonl"
 class Project:
     root: Path
     build_dir: Path
+    config: Config = field(default_factory=Config, compare=False)
+    """packetgen.yml, read once when the project is opened (defaults when there is none)."""
 
     @property
     def people_dir(self) -> Path:
@@ -59,6 +66,28 @@ class Project:
     @property
     def styles_dir(self) -> Path:
         return _own_or_shipped(self.root, "styles")
+
+    @property
+    def template_dirs(self) -> tuple[Path, ...]:
+        """Where templates are looked up, in order: the folder packetgen.yml names under
+        ``templates:`` (its files replace shipped ones of the same name), then the project's own
+        or the shipped templates."""
+        own = self.config.settings.templates
+        return ((self.root / own,) if own else ()) + (self.templates_dir,)
+
+    @cached_property
+    def look(self) -> Look:
+        """What every document of this project shares: templates, organization, dates, logo."""
+        from .render import Look
+
+        settings = self.config.settings
+        org = settings.organization
+        return Look(self.template_dirs, (org.name, org.phone) if org else None, settings.dates.format,
+                    self.config.logo_uri)
+
+    @property
+    def paper(self) -> str:
+        return self.config.settings.paper
 
     def person_dir(self, person_id: str) -> Path:
         """``people/<id>``; an id that breaks the person-id rule is a programming error here (the CLI
@@ -122,9 +151,19 @@ class Project:
 def _own_or_shipped(root: Path, name: str) -> Path:
     """A project may carry its own templates/ or styles/; otherwise use the ones shipped with packetgen."""
     own = root / name
-    return own if own.is_dir() else PACKAGE_ROOT / name
+    return own if own.is_dir() else shipped(name)
 
 
 def open_project(root: Path, out: Path | None = None) -> Project:
     root = root.resolve()
-    return Project(root, (out or root / "build").resolve())
+    return Project(root, (out or root / "build").resolve(), read_config(root))
+
+
+def find_project(start: Path) -> Path | None:
+    """The nearest folder at or above ``start`` holding packetgen.yml, as git, pytest and MkDocs
+    find theirs, so any command works from any subfolder of a project."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    return None

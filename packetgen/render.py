@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import traceback
-from functools import lru_cache
+from dataclasses import dataclass
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markupsafe import Markup
 
+from .config import DEFAULT_DATE_STYLE, format_date
 from .event_model import EVENT_TYPE_LABELS
 
 
@@ -69,19 +71,20 @@ def markdown_inline(text: str | None) -> Markup:
     return Markup(_markdown.renderInline(text or ""))
 
 
-def long_date(day: dt.date | str | None) -> str:
-    """'3 Mar 2026': unambiguous for US and non-US readers alike. Accepts ISO text (cached data)."""
+def long_date(day: dt.date | str | None, style: str = DEFAULT_DATE_STYLE) -> str:
+    """'3 Mar 2026' by default: unambiguous for US and non-US readers alike; a project may choose
+    another style in packetgen.yml (``config.DATE_STYLES``). Accepts ISO text (cached data)."""
     if isinstance(day, str):
         day = dt.date.fromisoformat(day)
-    return f"{day.day} {day:%b %Y}" if day else "not set"
+    return format_date(day, style) if day else "not set"
 
 
-def long_time(moment: dt.datetime | str | None) -> str:
+def long_time(moment: dt.datetime | str | None, style: str = DEFAULT_DATE_STYLE) -> str:
     """'2 Nov 2026, 19:40': the 24-hour clock, so no am/pm slip on a notification time.
     Accepts ISO text (cached index rows)."""
     if isinstance(moment, str):
         moment = dt.datetime.fromisoformat(moment)
-    return f"{moment.day} {moment:%b %Y, %H:%M}" if moment else "not recorded"
+    return f"{format_date(moment.date(), style)}, {moment:%H:%M}" if moment else "not recorded"
 
 
 def event_type(key: str) -> str:
@@ -108,9 +111,24 @@ def age_on(born: dt.date, day: dt.date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
-def make_environment(templates_dir: Path) -> Environment:
+@dataclass(frozen=True)
+class Look:
+    """What a Jinja environment is made from besides the templates' text: the folders they load
+    from (a project's overrides first, then the shipped ones) and the project settings every page
+    shows. Hashable and picklable, so worker processes make the same environment from it."""
+
+    dirs: tuple[Path, ...]
+    organization: tuple[str, str] | None = None
+    """(name, phone) from packetgen.yml, printed in every document's footer."""
+    date_style: str = DEFAULT_DATE_STYLE
+    logo: str | None = None
+    """The project's logo as a data: URI (checked and confined when the settings were read)."""
+
+
+def make_environment(look: Look | Path) -> Environment:
+    look = look if isinstance(look, Look) else Look((look,))
     env = Environment(
-        loader=FileSystemLoader(str(templates_dir)),
+        loader=FileSystemLoader([str(folder) for folder in look.dirs]),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -119,13 +137,22 @@ def make_environment(templates_dir: Path) -> Environment:
     )
     env.filters["md"] = markdown
     env.filters["md_inline"] = markdown_inline
-    env.filters["long_date"] = long_date
-    env.filters["long_time"] = long_time
+    env.filters["long_date"] = partial(long_date, style=look.date_style)
+    env.filters["long_time"] = partial(long_time, style=look.date_style)
     env.filters["event_type"] = event_type
     env.filters["tel_uri"] = tel_uri
     env.filters["lower_first"] = lower_first
     env.globals["age_on"] = age_on
+    env.globals["look"] = look
     return env
+
+
+def look_of(env: Environment) -> Look:
+    """The ``Look`` an environment was made from (``make_environment`` keeps it in its globals)."""
+    look = env.globals["look"]
+    if not isinstance(look, Look):
+        raise TypeError("environment not made by make_environment")
+    return look
 
 
 class TemplateFault(Exception):

@@ -33,8 +33,9 @@ class ReviewStatus:
     days_left: int
 
 
-def review_status(plan: PlanInfo, as_of: dt.date) -> ReviewStatus:
-    next_review = plan.next_review or add_months(plan.last_reviewed, REVIEW_MONTHS)
+def review_status(plan: PlanInfo, as_of: dt.date, months: int = REVIEW_MONTHS) -> ReviewStatus:
+    """Next review: the plan's own date, else ``months`` (packetgen.yml's review_months) after the last."""
+    next_review = plan.next_review or add_months(plan.last_reviewed, months)
     return ReviewStatus(plan.last_reviewed, next_review, as_of > next_review, (next_review - as_of).days)
 
 

@@ -12,6 +12,7 @@ from .model import Profile
 
 SCHEMA_PATH = Path("schema") / "profile.schema.json"
 EVENT_SCHEMA_PATH = Path("schema") / "event.schema.json"
+SETTINGS_SCHEMA_PATH = Path("schema") / "packetgen.schema.json"
 
 
 def _schema_text(model: type[BaseModel], title: str) -> str:
@@ -30,4 +31,7 @@ def event_schema_text() -> str:
 
 def schema_texts() -> dict[Path, str]:
     """Every schema file `packetgen schema` writes, by path relative to the project."""
-    return {SCHEMA_PATH: profile_schema_text(), EVENT_SCHEMA_PATH: event_schema_text()}
+    from .config import Settings  # config reads profiles' field types; this module is imported by few
+
+    return {SCHEMA_PATH: profile_schema_text(), EVENT_SCHEMA_PATH: event_schema_text(),
+            SETTINGS_SCHEMA_PATH: _schema_text(Settings, "packetgen project settings (packetgen.yml)")}

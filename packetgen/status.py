@@ -16,7 +16,7 @@ from .copies import PersonCopies, SlotState, person_copies
 from .copies_model import COPY_KINDS
 from .project import Project
 from .render import event_type, long_date, long_time
-from .rules import Gate, review_status
+from .rules import Gate
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ def person_status(record: PersonRecord, as_of: dt.date, project: Project | None 
         if due is not None and due.date() >= as_of:
             who = facts.event.next_update.supervisor or "NO NAMED SUPERVISOR"
             status.reviews.append(ReviewItem(due, f"{event_id}: next case manager update, by {who}"))
-    review = review_status(record.profile.plan, as_of)
+    review = record.review(as_of)
     status.reviews.append(ReviewItem(review.next_review, "plan review" + (" (OVERDUE)" if review.overdue else ""),
                                       review.overdue))
     status.reviews.sort(key=lambda item: _sort_key(item.when))

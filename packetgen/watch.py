@@ -38,8 +38,9 @@ from watchdog.observers.polling import PollingObserver
 
 from .build import FORMATS, BuildResult, build
 from .cache import is_source_file, tree_digest
+from .config import CONFIG_NAME
 from .pdf import PdfSession
-from .project import Project, is_person_id
+from .project import Project, is_person_id, open_project
 from .prune import describe
 from .render import TemplateFault
 
@@ -124,9 +125,13 @@ def classify(project: Project, paths: set[Path]) -> Affected:
     affected = Affected()
     build_dir = project.build_dir.resolve()
     people_dir = project.people_dir.resolve()
-    shared = [project.templates_dir.resolve(), project.styles_dir.resolve()]
+    shared = [folder.resolve() for folder in (*project.template_dirs, project.styles_dir)]
+    settings = (project.root / CONFIG_NAME).resolve()
     for path in paths:
         path = path.resolve()
+        if path == settings:
+            affected.shared.add(CONFIG_NAME)
+            continue
         if path.is_relative_to(build_dir) or not is_source_file(path):
             continue
         if path.is_relative_to(people_dir) and path != people_dir:
@@ -164,7 +169,8 @@ class Watcher:
         self.rebuilds = 0
 
     def folders(self) -> list[Path]:
-        return [self.project.people_dir, self.project.templates_dir, self.project.styles_dir]
+        """Watched recursively; the project folder itself is watched for packetgen.yml only."""
+        return [self.project.people_dir, *self.project.template_dirs, self.project.styles_dir]
 
     def start(self) -> None:
         """Start observing (people/ is created if missing, so a first profile is seen)."""
@@ -172,7 +178,9 @@ class Watcher:
         observer: BaseObserver = PollingObserver(timeout=0.5) if self.poll else Observer()
         handler = _Recorder(self.queue)
         for folder in self.folders():
-            observer.schedule(handler, str(folder), recursive=True)
+            if folder.is_dir():
+                observer.schedule(handler, str(folder), recursive=True)
+        observer.schedule(handler, str(self.project.root), recursive=False)
         observer.start()
         self.observer = observer
 
@@ -190,10 +198,10 @@ class Watcher:
         if "pdf" not in self.formats:
             return None
         digest = tree_digest(self.project.styles_dir)
-        if self.session is None or self.session.styles_digest != digest:
+        if self.session is None or self.session.styles_digest != digest or self.session.paper != self.project.paper:
             if self.session is not None:
                 self.session.close()
-            self.session = PdfSession(self.project.styles_dir, digest, self.workers)
+            self.session = PdfSession(self.project.styles_dir, digest, self.workers, self.project.paper)
         return self.session
 
     def warm_up(self) -> None:
@@ -212,6 +220,8 @@ class Watcher:
         affected = classify(self.project, self.queue.take())
         if not affected:
             return False
+        if CONFIG_NAME in affected.shared and not self._reload_settings():
+            return True
         if affected.shared:
             self._build(None, ", ".join(sorted(affected.shared)))
         else:
@@ -219,6 +229,18 @@ class Watcher:
             gone = affected.people - set(existing)
             # A removed person: a full (mostly cached) build takes them off the index.
             self._build(existing if existing and not gone else None, ", ".join(sorted(affected.people)))
+        return True
+
+    def _reload_settings(self) -> bool:
+        """packetgen.yml changed: read it again. With errors, say so and keep the last good settings
+        (and every document) until it is fixed; returns whether to rebuild."""
+        project = open_project(self.project.root, self.project.build_dir)
+        for problem in project.config.problems:
+            self.report(str(problem))
+        if any(p.severity == "error" for p in project.config.problems):
+            self.report(f"not rebuilt: fix {CONFIG_NAME}; the documents stay as they were")
+            return False
+        self.project = project
         return True
 
     def new_day(self) -> bool:
