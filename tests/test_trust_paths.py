@@ -278,7 +278,9 @@ def fetcher():  # type: ignore[no-untyped-def]
     "data:;base64,AAAA", "data:application/octet-stream;base64,AAAA", "javascript:alert(1)",
 ])
 def test_fetcher_refuses_other_files_the_network_and_non_image_data(url: str) -> None:
-    with pytest.raises(Exception) as refused:
+    from packetgen.resources import ResourceRefused
+
+    with pytest.raises(ResourceRefused, match="^refused ") as refused:
         fetcher().fetch(url)
     assert "root:" not in str(refused.value) and "PKTGEN" not in str(refused.value)
 
@@ -290,7 +292,9 @@ def test_fetcher_refuses_a_symlink_out_of_an_allowed_folder(tmp_path: Path) -> N
     styles.mkdir()
     (tmp_path / "secret.css").write_bytes(b"/* " + SECRET + b" */")
     (styles / "evil.css").symlink_to(tmp_path / "secret.css")
-    with pytest.raises(Exception) as refused:
+    from packetgen.resources import ResourceRefused
+
+    with pytest.raises(ResourceRefused, match="^refused ") as refused:
         LocalOnlyFetcher([styles]).fetch((styles / "evil.css").as_uri())
     assert SECRET.decode() not in str(refused.value)
 
