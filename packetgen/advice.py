@@ -39,7 +39,7 @@ def layout_facts(project: Any, record: Any, kind: Any, as_of: dt.date, renderer:
     fingerprint = document_fingerprint(project, job, as_of)
     path = project.build_dir / record.person_id / f"{kind.name}.manifest.json"
     try:
-        facts = json.loads(path.read_text(encoding="utf-8"))
+        facts: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
         if facts.get("fingerprint") == fingerprint and "pages" in facts:
             return facts
     except (OSError, ValueError):

@@ -744,7 +744,7 @@ def _render_jobs(project: Project, env: Environment, todo: list[tuple[Job, str]]
         cache.record_job(stem, key, suffixes)
         bar.update()
 
-    pool = session.pool() if session is not None and session.use_pool(len(todo)) else None
+    pooled = session is not None and session.use_pool(len(todo))
     futures: dict[Future[tuple[bool, dict[str, Any]]], tuple[str, str, Path, dict[str, Any]]] = {}
     with tqdm(total=len(todo), unit="doc", disable=not progress or len(todo) < PROGRESS_MIN, leave=False) as bar:
         for job, key in todo:
@@ -765,12 +765,10 @@ def _render_jobs(project: Project, env: Environment, todo: list[tuple[Job, str]]
                 continue
             path = output_path(project.build_dir, job.stem, ".pdf")
             args = (path, doc.print_html, job.kind.stylesheets, job.kind.forms, doc.source, doc.plan())
-            if pool is None:
+            if not pooled:
                 finish(stem, key, job.stem, doc.manifest, *session.render_to(*args))
             else:
-                from .pdf import _render_to
-
-                futures[pool.submit(_render_to, *args)] = (stem, key, job.stem, doc.manifest)
+                futures[session.submit(*args)] = (stem, key, job.stem, doc.manifest)
         for future in as_completed(futures):
             finish(*futures[future], *future.result())
 

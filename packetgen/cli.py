@@ -486,7 +486,7 @@ def audit_command(root: Path, as_of: dt.datetime | None, start: dt.datetime | No
 # --- printed copies: where each sheet is, print runs, which sheet is this -----------------------
 
 
-class _Named(click.ParamType):
+class _Named(click.ParamType):  # type: ignore[type-arg]  # generic in newer click only
     """A short name typed on the command line (a place, a print run), checked whole before use; the
     value is not repeated in the message."""
 

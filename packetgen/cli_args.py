@@ -14,7 +14,7 @@ from .config import CONFIG_NAME, read_config
 from .project import PERSON_ID_RULE, Project, find_project, is_person_id
 
 
-class PersonId(click.ParamType):
+class PersonId(click.ParamType):  # type: ignore[type-arg]  # generic in newer click only
     """Every person id typed on the command line goes through here: the person-id rule ``new`` uses.
 
     So ``--person ../people/rosa-m`` stops before anything is read or written. The value is not

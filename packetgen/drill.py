@@ -41,7 +41,7 @@ from .output import write_atomic, write_text
 from .pdf import STYLESHEET, PdfRenderer
 from .project import DRILL_LOG, PERSON_ID, Project
 from .prune import record_drill
-from .render import render
+from .render import TemplateFault, render
 from .resources import load_url
 from .select import select
 from .validate import pydantic_problems
@@ -50,7 +50,8 @@ log = logging.getLogger(__name__)
 
 DRILL_KIND: DocumentKind = BY_NAME["responder-packet"]
 """Drills always use the EMS sheet: the packet a responder is actually handed."""
-assert DRILL_KIND.audience == "emergency-responders"
+if DRILL_KIND.audience != "emergency-responders":
+    raise ImportError("drills must use the emergency responders' packet")
 
 RESULTS_FORMAT = "packetgen-drill-results"
 LOG_NAME = DRILL_LOG
@@ -165,7 +166,8 @@ def drill_packet(env: Environment, project: Project, record: PersonRecord, as_of
         print_html = rendered.source(plan)
     view = select(profile, DRILL_KIND.audience, DRILL_KIND.sections, as_of).view
     match = re.search(r"<body[^>]*>(.*)</body>", print_html, re.DOTALL)
-    assert match, "the packet template must render a <body>"
+    if match is None:
+        raise TemplateFault(f"templates/{DRILL_KIND.template}: the packet template must render a <body>")
     body = match.group(1)
     return DrillPacket(record, questions_for(view, body), body, print_html, profile.plan.version,
                        stamp["fingerprint"], stamp["generated"])
@@ -206,7 +208,8 @@ def page_config(packet: DrillPacket) -> dict[str, Any]:
 def render_drill_page(env: Environment, project: Project, packet: DrillPacket) -> str:
     """One self-contained HTML file: packet, stylesheet, fonts and script inlined; no network."""
     script = SCRIPT.read_text(encoding="utf-8")
-    assert "</script" not in script.lower()
+    if "</script" in script.lower():  # inlined as is: it must not close its own element
+        raise ValueError("drill.js may not contain '</script': it is inlined into the drill page")
     assert packet.record.profile is not None
     return render(env, "drill_page.html.j2", {
         "packet": packet,
@@ -220,13 +223,28 @@ def render_drill_page(env: Environment, project: Project, packet: DrillPacket) -
 
 
 def answer_pages(renderer: PdfRenderer, print_html: str, fields: Iterable[str]) -> dict[str, int]:
-    """Which printed page each answer key lands on, read from WeasyPrint's own layout."""
+    """Which printed page each answer key lands on, read from WeasyPrint's public layout API.
+
+    Every element carrying a ``data-field`` is given an anchor (its own id, or a new one), and
+    each page's ``anchors`` say where those start: the first page an answer appears on."""
     wanted = set(fields)
+    field_of: dict[str, str] = {}
+
+    def anchor(match: re.Match[str]) -> str:
+        name, attributes, field = match.group(1), match.group(2), match.group(3)
+        own = re.search(r'\sid="([^"]+)"', attributes)
+        if own:
+            field_of[own.group(1)] = field
+            return match.group(0)
+        new = f"drill-answer-{len(field_of)}"
+        field_of[new] = field
+        return f'<{name} id="{new}"{attributes}>'
+
+    html = re.sub(r'<([a-z][a-z0-9]*)(\s[^>]*?\bdata-field="([^"]+)"[^>]*)>', anchor, print_html)
     pages: dict[str, int] = {}
-    for number, page in enumerate(renderer.layout(print_html).pages, start=1):
-        for box in page._page_box.descendants():
-            element = getattr(box, "element", None)
-            field = element.get("data-field") if element is not None else None
+    for number, page in enumerate(renderer.layout(html).pages, start=1):
+        for name in page.anchors:
+            field = field_of.get(name)
             if field in wanted and field not in pages:
                 pages[field] = number
     return pages

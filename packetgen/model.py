@@ -341,7 +341,8 @@ SECTION_DEFAULTS: dict[str, SharingClass] = {
 and which plan version it is about, so they always travel with it."""
 
 SECTION_NAMES: tuple[str, ...] = get_args(SectionName)
-assert set(SECTION_NAMES) == set(SECTION_DEFAULTS), "every section needs a default sharing class"
+if set(SECTION_NAMES) != set(SECTION_DEFAULTS):
+    raise ImportError("every section needs a default sharing class")
 
 
 def class_of(section: Any, name: str) -> SharingClass:

@@ -86,7 +86,7 @@ def estimate_moves(tall: Document, plan: Plan, limit: float) -> list[str]:
 
     def fits() -> bool:
         pointers = len({POINTER_AT[key] for key in pointer_lines}) * POINTER_PX
-        return top + (flow + pointers) / 2 + BALANCE_SLACK_PX + below <= limit
+        return bool(top + (flow + pointers) / 2 + BALANCE_SLACK_PX + below <= limit)
 
     for unit in plan.units:
         if fits():
@@ -104,7 +104,8 @@ def estimate_moves(tall: Document, plan: Plan, limit: float) -> list[str]:
 def content_bottom(document: Document) -> float:
     """Where page 1's content area ends (CSS px from the top), read from the rendered page."""
     page = document.pages[0]
-    return page.height - BOTTOM_MARGIN_PX * (page.height / LETTER_HEIGHT_PX)
+    height = float(page.height)
+    return height - BOTTOM_MARGIN_PX * (height / LETTER_HEIGHT_PX)
 
 
 LETTER_HEIGHT_PX = 1056.0

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import logging
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -281,6 +282,13 @@ class PdfSession:
         pool = self.pool()
         for future in [pool.submit(_ready) for _ in range(self.workers)]:
             future.result()
+
+    def submit(self, path: Path, html: str, stylesheets: tuple[str, ...] = (), forms: bool = False,
+               source: PrintRenderer | None = None, plan: Plan | None = None) -> Future[tuple[bool, dict[str, Any]]]:
+        """Render and write one PDF in a worker process; the future gives (changed, layout facts)."""
+        future: Future[tuple[bool, dict[str, Any]]] = self.pool().submit(_render_to, path, html, stylesheets,
+                                                                          forms, source, plan)
+        return future
 
     def use_pool(self, count: int) -> bool:
         return self.workers > 1 and count >= self.POOL_THRESHOLD

@@ -160,7 +160,9 @@ def _render_documents(project: Project, plan: RunPlan, as_of: dt.date) -> dict[t
             stamp = {"fingerprint": job_key(job, digests, source, as_of)[:10], "generated": stamp_time}
             rendered = render_person_document(env, record, kind, as_of, stamp, job.extra)
             # The sheet must carry the code the ledger will record for it (one rule: checkcode).
-            assert rendered.manifest["check_code"] == check_code(item.state.current.fingerprint)
+            if rendered.manifest["check_code"] != check_code(item.state.current.fingerprint):
+                raise RuntimeError(f"{record.person_id}: the sheet's check code differs from the one the ledger "
+                                   "would record; nothing printed")
             pdf = renderer.render(rendered.print_html, kind.stylesheets)  # no form fields on paper
             out[(record.person_id, item.document)] = _Rendered(pdf, _pages(pdf), stamp["fingerprint"])
     return out

@@ -100,7 +100,7 @@ def _local_file(rest: str, roots: list[Path]) -> tuple[bytes, str]:
     return data, mimetypes.guess_type(target.name)[0] or "application/octet-stream"
 
 
-class LocalOnlyFetcher(URLFetcher):
+class LocalOnlyFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no type hints
     """WeasyPrint's fetcher, answering only what ``load_url`` allows for ``roots``."""
 
     def __init__(self, roots: list[Path]) -> None:
