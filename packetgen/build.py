@@ -59,6 +59,7 @@ from .rules import (
     review_status,
 )
 from .select import Selection, select, select_event
+from .shard import Shard, load_cache, select_people
 from .validate import validate_event, validate_profile
 
 log = logging.getLogger(__name__)
@@ -502,20 +503,23 @@ class _Context:
 
 def build(project: Project, *, people: list[str] | None = None, formats: tuple[str, ...] = FORMATS,
           as_of: dt.date | None = None, large_print: bool = False, force: bool = False, progress: bool = False,
-          pdf: PdfSession | None = None, workers: int | None = None) -> BuildResult:
+          pdf: PdfSession | None = None, workers: int | None = None, shard: Shard | None = None,
+          index_only: bool = False, dask: str | None = None) -> BuildResult:
     """Build the documents whose inputs changed, remove what the build would not produce, write the index.
 
     ``large_print`` adds the 18 pt responder packet and crisis plan for readers with low vision;
     ``force`` rebuilds everything; ``progress`` shows a bar on a terminal; ``pdf`` is a session
     kept by the caller (watch) so fonts, CSS and worker processes outlive one build; ``workers``
-    caps the worker processes (default: one per core)."""
+    caps the worker processes (default: one per core). ``shard`` builds only that shard's people and
+    leaves the index to a later ``index_only`` build (``packetgen/shard.py``); ``dask`` is the address
+    of a Dask scheduler to render on (``packetgen/dask_runner.py``)."""
     import os
 
     as_of = as_of or dt.date.today()
     ctx = _Context(project, formats, output_suffixes(formats), as_of, force,
                    generated_at().strftime("%Y-%m-%d %H:%M UTC"), large_print)
     clean_temp_files(project.build_dir)
-    cache = BuildCache.load(project.build_dir)
+    cache = load_cache(project.build_dir, shard)
     # Someone removed from people/ keeps nothing at rest (their old documents are another matter).
     everyone = set(project.person_ids())
     forget_removed(project.build_dir, everyone)
@@ -529,7 +533,7 @@ def build(project: Project, *, people: list[str] | None = None, formats: tuple[s
         return combine(digests.code, digests.templates, digests.styles, source, as_of.isoformat(),
                        ",".join(ctx.suffixes), f"large_print={large_print}", ledger_digest(project, pid))
 
-    ids = list(people) if people else project.person_ids()
+    ids = [] if index_only else select_people(list(people) if people else project.person_ids(), shard)
     sources = {pid: tree_digest(project.person_dir(pid)) for pid in ids}
     quick = {pid: quick_key(pid, sources[pid]) for pid in ids}
     rows: dict[str, dict[str, Any]] = {}
@@ -562,14 +566,18 @@ def build(project: Project, *, people: list[str] | None = None, formats: tuple[s
                     session.close()
     finally:
         cache.save()
-    result.removed_people, removed = remove_absent_people(project.build_dir, project.person_ids(), cache)
-    result.removed += removed + settle_drills(project.build_dir, [r.person_id for r in result.people], cache)
+    removed = settle_drills(project.build_dir, [r.person_id for r in result.people], cache)
+    if shard is None:  # project-wide: a shard leaves them to the index-only build
+        result.removed_people, absent = remove_absent_people(project.build_dir, project.person_ids(), cache)
+        removed = absent + removed
+    result.removed += removed
     for record in result.failed:
         log.info("%s: not built, %d problem(s); %s", record.person_id,
                  sum(p.severity == "error" for p in record.problems), describe(result.settled[record.person_id]))
     rows |= {record.person_id: cache.people[record.person_id]["row"] if record.person_id in cache.people
              else index_row(project, record, as_of) for record in result.people}
-    _write_index(project, env, digests, cache, rows, result, as_of, ctx.stamp_time, quick_key, ctx.suffixes)
+    if shard is None:
+        _write_index(project, env, digests, cache, rows, result, as_of, ctx.stamp_time, quick_key, ctx.suffixes)
     cache.save()
     return result
 
