@@ -552,7 +552,11 @@ def build(project: Project, *, people: list[str] | None = None, formats: tuple[s
 
     workers = workers or len(os.sched_getaffinity(0))
     try:
-        if len(pending) >= PARALLEL_PEOPLE and workers > 1:
+        if dask is not None:
+            from .dask_runner import build_on_dask
+
+            build_on_dask(ctx, pending, sources, quick, cache, result, dask, digests.styles, progress)
+        elif len(pending) >= PARALLEL_PEOPLE and workers > 1:
             _build_parallel(ctx, pending, sources, quick, cache, result, digests.styles, workers, progress)
         else:
             session = pdf if pdf is not None and pdf.styles_digest == digests.styles else None
@@ -583,8 +587,11 @@ def build(project: Project, *, people: list[str] | None = None, formats: tuple[s
 
 
 def _build_people(ctx: _Context, ids: list[str], sources: dict[str, str], quick: dict[str, str], cache: BuildCache,
-                  result: BuildResult, session: PdfSession | None, progress: bool) -> None:
-    """Load, record history, plan, and render what changed for ``ids``; update ``cache`` and ``result``."""
+                  result: BuildResult, session: PdfSession | None, progress: bool,
+                  render_jobs: Callable[..., None] | None = None) -> None:
+    """Load, record history, plan, and render what changed for ``ids``; update ``cache`` and ``result``.
+
+    ``render_jobs`` replaces ``_render_jobs`` (same arguments): ``packetgen/dask_runner.py``'s."""
     project, as_of = ctx.project, ctx.as_of
     env = environment(project.templates_dir)
     digests = Digests(env, project.templates_dir, project.styles_dir)
@@ -609,8 +616,8 @@ def _build_people(ctx: _Context, ids: list[str], sources: dict[str, str], quick:
         else:
             todo.append((job, key))
     try:
-        _render_jobs(project, env, todo, ctx.formats, ctx.suffixes, as_of, ctx.stamp_time, session, cache, result,
-                     progress)
+        (render_jobs or _render_jobs)(project, env, todo, ctx.formats, ctx.suffixes, as_of, ctx.stamp_time, session,
+                                      cache, result, progress)
     finally:
         cached = stems_by_person(cache)
         for record in records:
