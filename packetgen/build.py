@@ -657,56 +657,58 @@ def _build_part(ctx: _Context, ids: list[str], sources: dict[str, str], quick: d
                 jobs: dict[str, dict[str, Any]]) -> tuple[BuildResult, dict[str, Any], dict[str, Any]]:
     """A worker's share: some whole people. Returns what it did and its cache entries."""
     cache = BuildCache(ctx.project.build_dir, {"schema": CACHE_SCHEMA, "jobs": jobs, "people": {}})
+    from .pool import slim
+
     result = BuildResult([])
     _build_people(ctx, ids, sources, quick, cache, result, _part_session, progress=False)
+    result.people = [slim(record) for record in result.people]
     return result, cache.jobs, {pid: cache.people.get(pid) for pid in ids}
 
 
 def _build_parallel(ctx: _Context, pending: list[str], sources: dict[str, str], quick: dict[str, str],
                     cache: BuildCache, result: BuildResult, styles_digest: str, workers: int, progress: bool) -> None:
     """Spread whole people over worker processes, a few at a time so uneven sizes even out."""
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import Future, ProcessPoolExecutor
 
     from tqdm import tqdm
 
     from .pdf import pool_context
+    from .pool import PEOPLE_PER_TASK, run_recycled
 
-    size = max(2, -(-len(pending) // (workers * 6)))
+    size = max(2, min(PEOPLE_PER_TASK, -(-len(pending) // (workers * 6))))
     chunks = [pending[i:i + size] for i in range(0, len(pending), size)]
-    pool = ProcessPoolExecutor(workers, mp_context=pool_context(), initializer=_init_part_worker,
-                               initargs=(ctx.project.styles_dir, styles_digest, "pdf" in ctx.formats))
-    try:
-        futures = {}
-        for chunk in chunks:
+
+    def new_pool() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(workers, mp_context=pool_context(), initializer=_init_part_worker,
+                                   initargs=(ctx.project.styles_dir, styles_digest, "pdf" in ctx.formats))
+
+    def submit(pool: ProcessPoolExecutor, chunk: list[str]) -> Future[Any]:
+        mine = set(chunk)
+        jobs = {stem: entry for stem, entry in cache.jobs.items() if stem.split("/", 1)[0] in mine}
+        return pool.submit(_build_part, ctx, chunk, {p: sources[p] for p in chunk}, {p: quick[p] for p in chunk}, jobs)
+
+    with tqdm(total=len(pending), unit="person", disable=not progress, leave=False) as bar:
+        for future, chunk in run_recycled(chunks, workers, size, new_pool, submit):
+            part, jobs, people = future.result()
+            result.people += part.people
+            result.written += part.written
+            result.unchanged += part.unchanged
+            result.rebuilt += part.rebuilt
+            result.skipped += part.skipped
+            result.incomplete += part.incomplete
+            result.removed += part.removed
+            result.settled.update(part.settled)
+            # The worker's entries replace these people's: some may have been dropped (pruned).
             mine = set(chunk)
-            jobs = {stem: entry for stem, entry in cache.jobs.items() if stem.split("/", 1)[0] in mine}
-            futures[pool.submit(_build_part, ctx, chunk, {p: sources[p] for p in chunk},
-                                {p: quick[p] for p in chunk}, jobs)] = chunk
-        with tqdm(total=len(pending), unit="person", disable=not progress, leave=False) as bar:
-            for future in as_completed(futures):
-                part, jobs, people = future.result()
-                result.people += part.people
-                result.written += part.written
-                result.unchanged += part.unchanged
-                result.rebuilt += part.rebuilt
-                result.skipped += part.skipped
-                result.incomplete += part.incomplete
-                result.removed += part.removed
-                result.settled.update(part.settled)
-                # The worker's entries replace these people's: some may have been dropped (pruned).
-                mine = set(futures[future])
-                for stem in [s for s in cache.jobs if s.split("/", 1)[0] in mine]:
-                    del cache.jobs[stem]
-                cache.jobs.update(jobs)
-                for pid, entry in people.items():
-                    if entry is None:
-                        cache.forget_person(pid)
-                    else:
-                        cache.people[pid] = entry
-                bar.update(len(futures[future]))
-    finally:
-        # Stopped early (a signal, an error): drop the chunks not started rather than finishing them.
-        pool.shutdown(wait=True, cancel_futures=True)
+            for stem in [s for s in cache.jobs if s.split("/", 1)[0] in mine]:
+                del cache.jobs[stem]
+            cache.jobs.update(jobs)
+            for pid, entry in people.items():
+                if entry is None:
+                    cache.forget_person(pid)
+                else:
+                    cache.people[pid] = entry
+            bar.update(len(chunk))
 
 
 def _render_jobs(project: Project, env: Environment, todo: list[tuple[Job, str]], formats: tuple[str, ...],
