@@ -61,6 +61,7 @@ from .rules import (
     review_status,
 )
 from .select import Selection, select, select_event
+from .shard import Shard, load_cache, select_people
 from .validate import validate_event, validate_profile
 
 log = logging.getLogger(__name__)
@@ -527,13 +528,16 @@ class _Context:
 
 def build(project: Project, *, people: list[str] | None = None, formats: tuple[str, ...] = FORMATS,
           as_of: dt.date | None = None, large_print: bool = False, force: bool = False, progress: bool = False,
-          pdf: PdfSession | None = None, workers: int | None = None) -> BuildResult:
+          pdf: PdfSession | None = None, workers: int | None = None, shard: Shard | None = None,
+          index_only: bool = False, dask: str | None = None) -> BuildResult:
     """Build the documents whose inputs changed, remove what the build would not produce, write the index.
 
     ``large_print`` adds the 18 pt responder packet and crisis plan for readers with low vision;
     ``force`` rebuilds everything; ``progress`` shows a bar on a terminal; ``pdf`` is a session
     kept by the caller (watch) so fonts, CSS and worker processes outlive one build; ``workers``
-    caps the worker processes (default: one per core)."""
+    caps the worker processes (default: one per core). ``shard`` builds only that shard's people and
+    leaves the index to a later ``index_only`` build (``packetgen/shard.py``); ``dask`` is the address
+    of a Dask scheduler to render on (``packetgen/dask_runner.py``)."""
     import os
 
     as_of = as_of or dt.date.today()
@@ -542,7 +546,7 @@ def build(project: Project, *, people: list[str] | None = None, formats: tuple[s
     ctx = _Context(project, formats, output_suffixes(formats), as_of, force, moment.strftime("%Y-%m-%d %H:%M UTC"),
                    printed_time(project, moment), large_print)
     clean_temp_files(project.build_dir)
-    cache = BuildCache.load(project.build_dir)
+    cache = load_cache(project.build_dir, shard)
     # Someone removed from people/ keeps nothing at rest (their old documents are another matter).
     everyone = set(project.person_ids())
     forget_removed(project.build_dir, everyone)
@@ -556,7 +560,7 @@ def build(project: Project, *, people: list[str] | None = None, formats: tuple[s
         return combine(digests.code, digests.templates, digests.styles, source, as_of.isoformat(),
                        ",".join(ctx.suffixes), f"large_print={large_print}", ledger_digest(project, pid))
 
-    ids = list(people) if people else project.person_ids()
+    ids = [] if index_only else select_people(list(people) if people else project.person_ids(), shard)
     sources = {pid: tree_digest(project.person_dir(pid)) for pid in ids}
     quick = {pid: quick_key(pid, sources[pid]) for pid in ids}
     rows: dict[str, dict[str, Any]] = {}
@@ -575,7 +579,11 @@ def build(project: Project, *, people: list[str] | None = None, formats: tuple[s
 
     workers = workers or len(os.sched_getaffinity(0))
     try:
-        if len(pending) >= PARALLEL_PEOPLE and workers > 1:
+        if dask is not None:
+            from .dask_runner import build_on_dask
+
+            build_on_dask(ctx, pending, sources, quick, cache, result, dask, digests.styles, progress)
+        elif len(pending) >= PARALLEL_PEOPLE and workers > 1:
             _build_parallel(ctx, pending, sources, quick, cache, result, digests.styles, workers, progress)
         else:
             session = (pdf if pdf is not None and pdf.styles_digest == digests.styles and pdf.paper == project.paper
@@ -590,21 +598,28 @@ def build(project: Project, *, people: list[str] | None = None, formats: tuple[s
                     session.close()
     finally:
         cache.save()
-    result.removed_people, removed = remove_absent_people(project.build_dir, project.person_ids(), cache)
-    result.removed += removed + settle_drills(project.build_dir, [r.person_id for r in result.people], cache)
+    removed = settle_drills(project.build_dir, [r.person_id for r in result.people], cache)
+    if shard is None:  # project-wide: a shard leaves them to the index-only build
+        result.removed_people, absent = remove_absent_people(project.build_dir, project.person_ids(), cache)
+        removed = absent + removed
+    result.removed += removed
     for record in result.failed:
         log.info("%s: not built, %d problem(s); %s", record.person_id,
                  sum(p.severity == "error" for p in record.problems), describe(result.settled[record.person_id]))
     rows |= {record.person_id: cache.people[record.person_id]["row"] if record.person_id in cache.people
              else index_row(project, record, as_of) for record in result.people}
-    _write_index(project, env, digests, cache, rows, result, as_of, ctx.printed_time, quick_key, ctx.suffixes)
+    if shard is None:
+        _write_index(project, env, digests, cache, rows, result, as_of, ctx.printed_time, quick_key, ctx.suffixes)
     cache.save()
     return result
 
 
 def _build_people(ctx: _Context, ids: list[str], sources: dict[str, str], quick: dict[str, str], cache: BuildCache,
-                  result: BuildResult, session: PdfSession | None, progress: bool) -> None:
-    """Load, record history, plan, and render what changed for ``ids``; update ``cache`` and ``result``."""
+                  result: BuildResult, session: PdfSession | None, progress: bool,
+                  render_jobs: Callable[..., None] | None = None) -> None:
+    """Load, record history, plan, and render what changed for ``ids``; update ``cache`` and ``result``.
+
+    ``render_jobs`` replaces ``_render_jobs`` (same arguments): ``packetgen/dask_runner.py``'s."""
     project, as_of = ctx.project, ctx.as_of
     env = environment(project.look)
     digests = project_digests(project, env)
@@ -629,8 +644,8 @@ def _build_people(ctx: _Context, ids: list[str], sources: dict[str, str], quick:
         else:
             todo.append((job, key))
     try:
-        _render_jobs(project, env, todo, ctx.formats, ctx.suffixes, as_of, ctx.printed_time, session, cache, result,
-                     progress)
+        (render_jobs or _render_jobs)(project, env, todo, ctx.formats, ctx.suffixes, as_of, ctx.printed_time,
+                                      session, cache, result, progress)
     finally:
         cached = stems_by_person(cache)
         for record in records:
@@ -670,57 +685,59 @@ def _build_part(ctx: _Context, ids: list[str], sources: dict[str, str], quick: d
                 jobs: dict[str, dict[str, Any]]) -> tuple[BuildResult, dict[str, Any], dict[str, Any]]:
     """A worker's share: some whole people. Returns what it did and its cache entries."""
     cache = BuildCache(ctx.project.build_dir, {"schema": CACHE_SCHEMA, "jobs": jobs, "people": {}})
+    from .pool import slim
+
     result = BuildResult([])
     _build_people(ctx, ids, sources, quick, cache, result, _part_session, progress=False)
+    result.people = [slim(record) for record in result.people]
     return result, cache.jobs, {pid: cache.people.get(pid) for pid in ids}
 
 
 def _build_parallel(ctx: _Context, pending: list[str], sources: dict[str, str], quick: dict[str, str],
                     cache: BuildCache, result: BuildResult, styles_digest: str, workers: int, progress: bool) -> None:
     """Spread whole people over worker processes, a few at a time so uneven sizes even out."""
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import Future, ProcessPoolExecutor
 
     from tqdm import tqdm
 
     from .pdf import pool_context
+    from .pool import PEOPLE_PER_TASK, run_recycled
 
-    size = max(2, -(-len(pending) // (workers * 6)))
+    size = max(2, min(PEOPLE_PER_TASK, -(-len(pending) // (workers * 6))))
     chunks = [pending[i:i + size] for i in range(0, len(pending), size)]
-    pool = ProcessPoolExecutor(workers, mp_context=pool_context(), initializer=_init_part_worker,
-                               initargs=(ctx.project.styles_dir, styles_digest, "pdf" in ctx.formats,
-                                         ctx.project.paper))
-    try:
-        futures = {}
-        for chunk in chunks:
+
+    def new_pool() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(workers, mp_context=pool_context(), initializer=_init_part_worker,
+                                   initargs=(ctx.project.styles_dir, styles_digest, "pdf" in ctx.formats,
+                                             ctx.project.paper))
+
+    def submit(pool: ProcessPoolExecutor, chunk: list[str]) -> Future[Any]:
+        mine = set(chunk)
+        jobs = {stem: entry for stem, entry in cache.jobs.items() if stem.split("/", 1)[0] in mine}
+        return pool.submit(_build_part, ctx, chunk, {p: sources[p] for p in chunk}, {p: quick[p] for p in chunk}, jobs)
+
+    with tqdm(total=len(pending), unit="person", disable=not progress, leave=False) as bar:
+        for future, chunk in run_recycled(chunks, workers, size, new_pool, submit):
+            part, jobs, people = future.result()
+            result.people += part.people
+            result.written += part.written
+            result.unchanged += part.unchanged
+            result.rebuilt += part.rebuilt
+            result.skipped += part.skipped
+            result.incomplete += part.incomplete
+            result.removed += part.removed
+            result.settled.update(part.settled)
+            # The worker's entries replace these people's: some may have been dropped (pruned).
             mine = set(chunk)
-            jobs = {stem: entry for stem, entry in cache.jobs.items() if stem.split("/", 1)[0] in mine}
-            futures[pool.submit(_build_part, ctx, chunk, {p: sources[p] for p in chunk},
-                                {p: quick[p] for p in chunk}, jobs)] = chunk
-        with tqdm(total=len(pending), unit="person", disable=not progress, leave=False) as bar:
-            for future in as_completed(futures):
-                part, jobs, people = future.result()
-                result.people += part.people
-                result.written += part.written
-                result.unchanged += part.unchanged
-                result.rebuilt += part.rebuilt
-                result.skipped += part.skipped
-                result.incomplete += part.incomplete
-                result.removed += part.removed
-                result.settled.update(part.settled)
-                # The worker's entries replace these people's: some may have been dropped (pruned).
-                mine = set(futures[future])
-                for stem in [s for s in cache.jobs if s.split("/", 1)[0] in mine]:
-                    del cache.jobs[stem]
-                cache.jobs.update(jobs)
-                for pid, entry in people.items():
-                    if entry is None:
-                        cache.forget_person(pid)
-                    else:
-                        cache.people[pid] = entry
-                bar.update(len(futures[future]))
-    finally:
-        # Stopped early (a signal, an error): drop the chunks not started rather than finishing them.
-        pool.shutdown(wait=True, cancel_futures=True)
+            for stem in [s for s in cache.jobs if s.split("/", 1)[0] in mine]:
+                del cache.jobs[stem]
+            cache.jobs.update(jobs)
+            for pid, entry in people.items():
+                if entry is None:
+                    cache.forget_person(pid)
+                else:
+                    cache.people[pid] = entry
+            bar.update(len(chunk))
 
 
 def _render_jobs(project: Project, env: Environment, todo: list[tuple[Job, str]], formats: tuple[str, ...],

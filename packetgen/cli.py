@@ -28,6 +28,7 @@ from .project import open_project
 from .prune import describe
 from .render import TemplateFault
 from .select import select
+from .shard import Shard, parse_shard
 from .starter import write_starter
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
@@ -70,6 +71,16 @@ def _stop_on_signal(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
+def shard_option(ctx: click.Context, param: click.Parameter, value: str | None) -> Shard | None:
+    """``--shard K/N`` checked here, so a typo stops before anything is built."""
+    if value is None:
+        return None
+    try:
+        return parse_shard(value)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
 format_option = click.option("--format", "fmt", type=click.Choice(["html", "pdf", "all"]), default="all",
                              show_default=True)
 out_option = click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -89,18 +100,34 @@ jobs_option = click.option("--jobs", "workers", type=click.IntRange(min=1), defa
 @click.option("--large-print", is_flag=True,
               help="Also write 18 pt responder packets and crisis plans (<document>-large-print.html|pdf).")
 @jobs_option
+@click.option("--shard", default=None, callback=shard_option, metavar="K/N",
+              help="Build only shard K of N (1-based; by a hash of the person id), no index; see --index-only.")
+@click.option("--index-only", is_flag=True, help="Write only build/index.html, from what the shards built.")
+@click.option("--dask", "dask", default=None, metavar="ADDRESS",
+              help="Render on a running Dask cluster, e.g. tcp://10.0.0.5:8786 (workers see the same folders).")
 def build_command(root: Path, as_of: dt.datetime | None, people: tuple[str, ...], fmt: str, out: Path | None,
-                  force: bool, quiet: bool, large_print: bool, workers: int | None) -> None:
+                  force: bool, quiet: bool, large_print: bool, workers: int | None, shard: Shard | None,
+                  index_only: bool, dask: str | None) -> None:
     """Build every person's packets as HTML and PDF, plus build/index.html.
 
     Documents whose inputs did not change since the last build are skipped (see --force)."""
+    if index_only and (shard or people or dask):
+        raise click.UsageError("--index-only: builds no documents, so it takes no --shard, --person or --dask")
     project = open_project(root, out)
     require_profiles(project, people)
+    if index_only:
+        result = build(project, formats=FORMATS if fmt == "all" else (fmt,), as_of=_as_of(as_of),
+                       large_print=large_print, index_only=True)
+        click.echo(f"wrote the index of {len(project.person_ids())} people into "
+                   f"{project.display(project.build_dir)}/index.html"
+                   + (f", {len(result.removed)} removed" if result.removed else ""))
+        return
     misnamed = 0 if people else report_misnamed_folders(project, err=True)
     formats = FORMATS if fmt == "all" else (fmt,)
     started = time.perf_counter()
     result = build(project, people=list(people) or None, formats=formats, as_of=_as_of(as_of), force=force,
-                   progress=not quiet and sys.stderr.isatty(), workers=workers, large_print=large_print)
+                   progress=not quiet and sys.stderr.isatty(), workers=workers, large_print=large_print,
+                   shard=shard, dask=dask)
     for problem in result.problems:
         click.echo(str(problem), err=True)
     for problem in unread_files(project, {r.person_id: r.doc.data for r in result.people}):
@@ -110,7 +137,8 @@ def build_command(root: Path, as_of: dt.datetime | None, people: tuple[str, ...]
     click.echo(f"built {total - len(result.failed)} of {total} people into {project.display(project.build_dir)}/: "
                f"{len(result.rebuilt)} documents rebuilt, {len(result.skipped)} up to date; "
                f"{len(result.written)} files written, {len(result.unchanged)} unchanged"
-               + (f", {len(result.removed)} removed" if result.removed else "") + f", {seconds:.1f} s")
+               + (f", {len(result.removed)} removed" if result.removed else "") + f", {seconds:.1f} s"
+               + (f" (shard {shard}; run `packetgen build --index-only` after the last shard)" if shard else ""))
     if result.removed_people:
         click.echo("removed the output of people no longer in people/: " + ", ".join(result.removed_people))
     if result.incomplete:

@@ -213,12 +213,17 @@ def render_and_write(renderer: PdfRenderer, path: Path, html: str, stylesheets: 
     Returns whether the file changed and the layout facts for the manifest (page count, what continued)."""
     from .output import write_atomic
 
-    if source is not None and plan is not None:
-        data, facts = renderer.render_paginated(source, plan, stylesheets)
-    else:
-        document = renderer.layout(html, forms, stylesheets)
-        data, facts = renderer.write(document, forms), {"pages": len(document.pages)}
+    data, facts = render_bytes(renderer, html, stylesheets, forms, source, plan)
     return write_atomic(path, data), facts
+
+
+def render_bytes(renderer: PdfRenderer, html: str, stylesheets: tuple[str, ...] = (), forms: bool = False,
+                 source: PrintRenderer | None = None, plan: Plan | None = None) -> tuple[bytes, dict[str, Any]]:
+    """One PDF's bytes and its layout facts, written nowhere (a Dask worker returns them)."""
+    if source is not None and plan is not None:
+        return renderer.render_paginated(source, plan, stylesheets)
+    document = renderer.layout(html, forms, stylesheets)
+    return renderer.write(document, forms), {"pages": len(document.pages)}
 
 
 def _render_to(path: Path, html: str, stylesheets: tuple[str, ...] = (), forms: bool = False,
