@@ -79,7 +79,7 @@ def connect(address: str) -> Any:
     from distributed import Client
 
     try:
-        return Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
+        return Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)  # type: ignore[no-untyped-call]
     except (OSError, TimeoutError) as exc:
         raise SystemExit(f"--dask: {address}: no Dask scheduler answered there ({exc.__class__.__name__}): "
                          "start one (`dask scheduler`) or check the address") from None
@@ -146,7 +146,7 @@ def _render_on_dask(client: Any, styles_digest: str, project: Project, env: Envi
                                project.paper, retries=RETRIES, pure=False)
         futures[future] = group
     try:
-        for future in as_completed(list(futures), loop=client.loop):
+        for future in as_completed(list(futures), loop=client.loop):  # type: ignore[no-untyped-call]
             for (stem, key, job_stem, facts, _), (data, layout) in zip(futures[future], future.result(), strict=True):
                 wrote(output_path(project.build_dir, job_stem, ".pdf"),
                       write_atomic(output_path(project.build_dir, job_stem, ".pdf"), data))

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import io
 import logging
-from concurrent.futures import Future
+from concurrent.futures import Future, ProcessPoolExecutor
+from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import Any
 
@@ -233,7 +234,7 @@ def _render_to(path: Path, html: str, stylesheets: tuple[str, ...] = (), forms: 
     return render_and_write(_worker, path, html, stylesheets, forms, source, plan)
 
 
-def pool_context():  # type: ignore[no-untyped-def]
+def pool_context() -> BaseContext:
     """fork is cheapest, but forking a process that runs other threads (watch's observer) can copy a
     held lock into the child; then forkserver starts workers from a clean process instead."""
     import multiprocessing
@@ -266,7 +267,7 @@ class PdfSession:
         self.styles_digest = styles_digest
         self.workers = workers or len(os.sched_getaffinity(0))
         self._local: PdfRenderer | None = None
-        self._pool = None
+        self._pool: ProcessPoolExecutor | None = None
 
     @property
     def local(self) -> PdfRenderer:
@@ -274,9 +275,7 @@ class PdfSession:
             self._local = PdfRenderer(self.styles_dir, self.paper)
         return self._local
 
-    def pool(self):  # type: ignore[no-untyped-def]
-        from concurrent.futures import ProcessPoolExecutor
-
+    def pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=pool_context(),
                                              initializer=_init_worker, initargs=(self.styles_dir, self.paper))
