@@ -78,8 +78,9 @@ def test_organization_dates_and_time_zone_reach_every_document(tmp_path: Path, m
     root = new_project(tmp_path, "organization:\n  name: Maple Grove Supports\n  phone: 555-0142\n"
                                  "dates:\n  format: 02/06/2026\n  time_zone: America/Chicago\n")
     build(root)
+    assert run_cli("audit", "--project", str(root), "--as-of", AS_OF).exit_code == 0
     for page in ["alex-b/responder-packet.html", "alex-b/crisis-plan.html", "alex-b/mobile-crisis-packet.html",
-                 "alex-b/return-checklist-blank.html", "index.html"]:
+                 "alex-b/return-checklist-blank.html", "index.html", "audit/report.html"]:
         text = visible_text(root / "build" / page)
         assert "Maple Grove Supports, 24/7 555-0142" in text, page
     packet = visible_text(root / "build" / "alex-b" / "responder-packet.html")
