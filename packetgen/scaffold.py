@@ -11,7 +11,6 @@ never touched by it.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +87,6 @@ def scaffold(folder: Path, force: bool = False) -> tuple[list[Path], list[Path]]
         with open(target, "x", encoding="utf-8") as handle:  # "x": never replaces a file made meanwhile
             handle.write(text)
         written.append(relative)
-    shutil.rmtree(folder / "__pycache__", ignore_errors=True)
     return written, kept
 
 
