@@ -22,13 +22,14 @@ PACKETS = ("responder-packet", "mobile-crisis-packet")
 """The documents whose page 1 promise `check` reports on."""
 
 
-def advice(project: Any, record: Any, as_of: dt.date, renderer: Any = None) -> list[Problem]:
-    """Warnings and notes for one valid person (``record`` from ``build.load_person``)."""
+def advice(project: Any, record: Any, as_of: dt.date, renderer: Any = None, layout: bool = True) -> list[Problem]:
+    """Warnings and notes for one valid person (``record`` from ``build.load_person``); without
+    ``layout`` (``check --quick``), no page-count notes, which lay out every packet."""
     if not record.ok or record.profile is None:
         return []
     found = suggestions(record.profile, record.doc)
     found += coverage_warnings(record.profile, record.doc, project.styles_dir / "fonts")
-    return found + page_notes(project, record, as_of, renderer)
+    return found + (page_notes(project, record, as_of, renderer) if layout else [])
 
 
 def layout_facts(project: Any, record: Any, kind: Any, as_of: dt.date, renderer: Any) -> dict[str, Any]:

@@ -203,9 +203,12 @@ def watch_command(root: Path, as_of: dt.datetime | None, fmt: str, out: Path | N
 @root_option
 @as_of_option
 @click.option("--person", "people", type=PERSON, multiple=True, help="Check only this person (repeatable).")
+@click.option("--quick", is_flag=True, help="Skip laying out each packet to say which run past one page (the "
+              "slowest part of check for a large roster).")
 @click.option("--allow-incomplete", is_flag=True,
               help="Report open gates (INCOMPLETE coordination documents) as warnings instead of errors.")
-def check_command(root: Path, as_of: dt.datetime | None, people: tuple[str, ...], allow_incomplete: bool) -> None:
+def check_command(root: Path, as_of: dt.datetime | None, people: tuple[str, ...], quick: bool,
+                  allow_incomplete: bool) -> None:
     """Validate every profile and event and print all problems at once (exit 1 on any error).
 
     An open gate (a "cannot proceed without" item missing from an event) is an error, so a
@@ -219,7 +222,7 @@ def check_command(root: Path, as_of: dt.datetime | None, people: tuple[str, ...]
     problems = [p for r in records for p in r.problems]
     problems += [w for record in records for w in dated_warnings(record, day)]
     problems += [w for record in records for w in version_warnings(project, record, day)]
-    problems += [note for record in records for note in advice(project, record, day)]
+    problems += [note for record in records for note in advice(project, record, day, layout=not quick)]
     gates_by = {r.person_id: gate_problems(r, day, "warning" if allow_incomplete else "error") for r in records if r.ok}
     gates = [g for found in gates_by.values() for g in found]
     problems += gates

@@ -64,6 +64,8 @@ def test_a_long_packet_is_a_note_and_its_manifest_says_what_continued(project: P
     notes = [line for line in result.output.splitlines() if ": note: " in line]
     assert notes and notes[0].startswith("people/testa/profile.yaml: note: responder-packet runs to 2 pages; "
                                          "page 1 holds the page-1 list; continued: "), result.output
+    quick = run_cli("check", "--quick", "--root", str(project), "--as-of", "2026-02-01")
+    assert quick.exit_code == 0 and ": note: " not in quick.output  # --quick lays nothing out
     built = run_cli("build", "--root", str(project), "--as-of", "2026-02-01", "--person", "testa")
     assert built.exit_code == 0, built.output
     facts = json.loads((project / "build" / "testa" / "responder-packet.manifest.json").read_text())
