@@ -109,7 +109,8 @@ class Config:
     @property
     def digest(self) -> str:
         """Part of every document's cache key: a changed setting rebuilds what it touches."""
-        return hashlib.sha256(json.dumps(self.settings.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()
+        data = {"settings": self.settings.model_dump(mode="json"), "logo": self.logo_uri}
+        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
 def read_config(root: Path) -> Config:
@@ -120,7 +121,8 @@ def read_config(root: Path) -> Config:
     path = root / CONFIG_NAME
     if not path.is_file():
         return Config()
-    text = path.read_bytes()[:1_000_000].decode("utf-8", "replace")
+    with open(path, "rb") as handle:  # only a look at the start: load_yaml applies the size limit
+        text = handle.read(1_000_000).decode("utf-8", "replace")
     if not any(line.strip() and not line.lstrip().startswith("#") for line in text.splitlines()):
         return Config(path=path)  # empty, or only comments: every default
     doc = load_yaml(path, Path(CONFIG_NAME))
