@@ -769,12 +769,7 @@ def _render_jobs(project: Project, env: Environment, todo: list[tuple[Job, str]]
             doc = render_person_document(env, job.record, job.kind, as_of, stamp, job.extra,
                                          want_print=session is not None)
             stem = job.stem.as_posix()
-            outputs = [] if session is not None else [(".manifest.json", manifest_bytes(doc.manifest))]
-            if "html" in formats:
-                outputs.append((".html", doc.html.encode()))
-            for suffix, data in outputs:
-                path = output_path(project.build_dir, job.stem, suffix)
-                wrote(path, write_atomic(path, data, durable=False))
+            write_page(project, job.stem, doc, formats, session is not None, wrote)
             result.rebuilt.append(stem)
             if session is None:
                 cache.record_job(stem, key, suffixes)
@@ -788,6 +783,18 @@ def _render_jobs(project: Project, env: Environment, todo: list[tuple[Job, str]]
                 futures[session.submit(*args)] = (stem, key, job.stem, doc.manifest)
         for future in as_completed(futures):
             finish(*futures[future], *future.result())
+
+
+def write_page(project: Project, stem: Path, doc: Rendered, formats: tuple[str, ...], pdf_follows: bool,
+               wrote: Callable[[Path, bool], None]) -> None:
+    """Write a rendered document's HTML and, unless its PDF follows, its manifest (the manifest of
+    a PDF waits for the layout facts: pages, what continued); ``wrote`` is told of each file."""
+    outputs = [] if pdf_follows else [(".manifest.json", manifest_bytes(doc.manifest))]
+    if "html" in formats:
+        outputs.append((".html", doc.html.encode()))
+    for suffix, data in outputs:
+        path = output_path(project.build_dir, stem, suffix)
+        wrote(path, write_atomic(path, data, durable=False))
 
 
 def manifest_bytes(facts: dict[str, Any]) -> bytes:

@@ -113,7 +113,7 @@ def _render_on_dask(client: Any, styles_digest: str, project: Project, env: Envi
     """``build._render_jobs`` for a cluster: HTML here, PDFs of a few people per Dask task."""
     from distributed import as_completed
 
-    from .build import manifest_bytes, output_path, render_person_document
+    from .build import manifest_bytes, output_path, render_person_document, write_page
 
     want_pdf = "pdf" in formats
 
@@ -125,12 +125,7 @@ def _render_on_dask(client: Any, styles_digest: str, project: Project, env: Envi
         stamp = {"fingerprint": key[:10], "generated": stamp_time}
         doc = render_person_document(env, job.record, job.kind, as_of, stamp, job.extra, want_print=want_pdf)
         stem = job.stem.as_posix()
-        outputs = [] if want_pdf else [(".manifest.json", manifest_bytes(doc.manifest))]
-        if "html" in formats:
-            outputs.append((".html", doc.html.encode()))
-        for suffix, data in outputs:
-            path = output_path(project.build_dir, job.stem, suffix)
-            wrote(path, write_atomic(path, data, durable=False))
+        write_page(project, job.stem, doc, formats, want_pdf, wrote)
         result.rebuilt.append(stem)
         if not want_pdf:
             cache.record_job(stem, key, suffixes)
@@ -148,8 +143,8 @@ def _render_on_dask(client: Any, styles_digest: str, project: Project, env: Envi
     try:
         for future in as_completed(list(futures), loop=client.loop):  # type: ignore[no-untyped-call]
             for (stem, key, job_stem, facts, _), (data, layout) in zip(futures[future], future.result(), strict=True):
-                wrote(output_path(project.build_dir, job_stem, ".pdf"),
-                      write_atomic(output_path(project.build_dir, job_stem, ".pdf"), data))
+                pdf_path = output_path(project.build_dir, job_stem, ".pdf")
+                wrote(pdf_path, write_atomic(pdf_path, data))
                 path = output_path(project.build_dir, job_stem, ".manifest.json")
                 wrote(path, write_atomic(path, manifest_bytes(facts | layout), durable=False))
                 cache.record_job(stem, key, suffixes)

@@ -6,11 +6,13 @@ import datetime as dt
 import os
 import shutil
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
+from playwright.sync_api import Browser, sync_playwright
 from pypdf import PdfReader
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -81,22 +83,42 @@ def demo_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
 SOURCE_DATE_EPOCH = "1795000000"  # 2026-11-18 11:06 UTC: a fixed generation time for pixel tests
 
 
-@pytest.fixture(scope="session")
-def large_print_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo people built with --large-print, a fixed --as-of and SOURCE_DATE_EPOCH, so every
-    byte but the source fingerprint is reproducible: for accessibility and pixel tests."""
-    out = tmp_path_factory.mktemp("large-print-build")
+def build_at_fixed_time(*args: str) -> None:
+    """``packetgen build ARGS`` with SOURCE_DATE_EPOCH set (the environment restored after), so
+    the generated stamp, and every byte but the source fingerprint, is reproducible."""
     saved = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = SOURCE_DATE_EPOCH
     try:
-        result = run_cli("build", "--root", str(REPO), "--out", str(out), "--as-of", AS_OF, "--large-print")
+        result = run_cli("build", *args)
     finally:
         if saved is None:
             del os.environ["SOURCE_DATE_EPOCH"]
         else:
             os.environ["SOURCE_DATE_EPOCH"] = saved
     assert result.exit_code == 0, result.output
+
+
+@pytest.fixture(scope="session")
+def large_print_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo people built with --large-print, a fixed --as-of and SOURCE_DATE_EPOCH, so every
+    byte but the source fingerprint is reproducible: for accessibility and pixel tests."""
+    out = tmp_path_factory.mktemp("large-print-build")
+    build_at_fixed_time("--root", str(REPO), "--out", str(out), "--as-of", AS_OF, "--large-print")
     return out
+
+
+CHROMIUM = "/usr/bin/chromium"
+"""Debian's chromium (make setup installs it): never a browser downloaded at run time."""
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert Path(CHROMIUM).is_file(), "install Debian's chromium (make setup does)"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield browser
+        browser.close()
 
 
 def copy_demo(target: Path) -> Path:

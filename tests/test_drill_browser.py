@@ -6,29 +6,18 @@ Never a downloaded browser: ``executable_path`` is the system chromium the Makef
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from conftest import AS_OF, copy_demo, html_soup, pdf_text, run_cli
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 from profiles import marked_profile, write_profile
 
-CHROMIUM = "/usr/bin/chromium"
 SLOW_FIELD = "allergies"
 SLOW_MS = 2500
 PAUSE_MS = 3000
 TARGET_SECONDS = "1.5"
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    assert Path(CHROMIUM).is_file(), "install Debian's chromium (make setup does)"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM,
-                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

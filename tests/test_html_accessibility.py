@@ -18,25 +18,16 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from conftest import AS_OF, REPO, copy_demo, run_cli
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 from test_demo_packets import DEMO_IDS
 
 from packetgen.documents import ALL_DOCUMENTS
 
-CHROMIUM = "/usr/bin/chromium"
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": [*WCAG_22_AA, "best-practice"]},
                "resultTypes": ["violations", "passes"]}
 PX_PER_PT = 96 / 72
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

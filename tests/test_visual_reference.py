@@ -21,7 +21,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import AS_OF, AS_OF_DATE, REPO, SOURCE_DATE_EPOCH, run_cli
+from conftest import AS_OF, AS_OF_DATE, REPO, build_at_fixed_time
 from corpus import write_corpus
 from PIL import Image, ImageChops
 from test_demo_packets import DEMO_IDS
@@ -65,16 +65,7 @@ def envelope_top(tmp_path_factory: pytest.TempPathFactory) -> Path:
     list full, every free-text field 40-50 words, long names, a photo."""
     root = tmp_path_factory.mktemp("envelope-top")
     write_corpus(root, 1)
-    saved = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = SOURCE_DATE_EPOCH
-    try:
-        result = run_cli("build", "--root", str(root), "--as-of", AS_OF, "--person", "env-000", "--format", "pdf")
-    finally:
-        if saved is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = saved
-    assert result.exit_code == 0, result.output
+    build_at_fixed_time("--root", str(root), "--as-of", AS_OF, "--person", "env-000", "--format", "pdf")
     return root / "build" / "env-000" / "responder-packet.pdf"
 
 
