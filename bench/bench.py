@@ -39,10 +39,13 @@ sys.path.insert(0, str(REPO))
 
 from scale import scale_rows  # noqa: E402
 
-from packetgen.build import build, load_people, plan_jobs, render_person_document  # noqa: E402
-from packetgen.project import open_project  # noqa: E402
-from packetgen.render import make_environment  # noqa: E402
-from packetgen.watch import Watcher  # noqa: E402
+from packetgen.build.document import render_person_document  # noqa: E402
+from packetgen.build.jobs import plan_jobs  # noqa: E402
+from packetgen.build.records import load_people  # noqa: E402
+from packetgen.build.runner import build  # noqa: E402
+from packetgen.pipeline.render import make_environment  # noqa: E402
+from packetgen.project.folders import open_project  # noqa: E402
+from packetgen.watch.watch import Watcher  # noqa: E402
 
 AS_OF = dt.date(2026, 11, 23)
 MIB = 1024 * 1024
@@ -259,7 +262,7 @@ def pagination_cost(root: Path, people: list[str]) -> dict[str, float]:
     the plain render (one layout, written) against the paginated one, which renders again only for
     a packet whose page 1 spills (a tall measuring layout, the real page again, sometimes one more
     for a moved block or a pointer's page)."""
-    from packetgen.pdf import PdfRenderer
+    from packetgen.pipeline.pdf import PdfRenderer
 
     project = open_project(root)
     env = make_environment(project.look)

@@ -15,21 +15,25 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .advice import advice
-from .build import FORMATS, build, dated_warnings, gate_problems, load_people, version_warnings
+from packetgen import __version__
+from packetgen.build.document import FORMATS
+from packetgen.build.jobs import version_warnings
+from packetgen.build.prune import describe
+from packetgen.build.records import dated_warnings, gate_problems, load_people
+from packetgen.build.runner import build
+from packetgen.build.shard import Shard, parse_shard
+from packetgen.check.advice import advice
+from packetgen.copies.ledger import RUN_ID
+from packetgen.model.copies import COPYABLE, LOCATION, LOCATION_RULE
+from packetgen.model.documents import BY_NAME
+from packetgen.model.errors import errors, warnings
+from packetgen.pipeline.render import TemplateFault
+from packetgen.pipeline.select import select
+from packetgen.project.folders import open_project
+from packetgen.project.inventory import real_data_warnings, unread_files
+from packetgen.project.starter import write_starter
+
 from .cli_args import PERSON, locate_project, report_misnamed_folders, require_profiles
-from .copies_model import COPYABLE, LOCATION, LOCATION_RULE
-from .documents import BY_NAME
-from .errors import errors, warnings
-from .inventory import real_data_warnings, unread_files
-from .ledger import RUN_ID
-from .project import open_project
-from .prune import describe
-from .render import TemplateFault
-from .select import select
-from .shard import Shard, parse_shard
-from .starter import write_starter
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -170,7 +174,7 @@ def watch_command(root: Path, as_of: dt.datetime | None, fmt: str, out: Path | N
     """Build, then rebuild what changes whenever a file under people/, templates/ or styles/ is saved."""
     import threading
 
-    from .watch import Watcher
+    from packetgen.watch.watch import Watcher
 
     project = open_project(root, out)
     formats = FORMATS if fmt == "all" else (fmt,)
@@ -184,7 +188,7 @@ def watch_command(root: Path, as_of: dt.datetime | None, fmt: str, out: Path | N
     click.echo(f"watching {folders}{' (polling)' if poll else ''}; Ctrl-C to stop")
     server = None
     if serve:
-        from .serve import start_server
+        from packetgen.watch.serve import start_server
 
         server = start_server(project.build_dir, port)
         click.echo(f"serving {project.display(project.build_dir)}/ at http://127.0.0.1:{port}/")
@@ -260,7 +264,7 @@ def status_command(root: Path, as_of: dt.datetime | None, people: tuple[str, ...
     Exit status: 0 nothing overdue and every printed copy current; 1 a notification or a plan review
     is overdue; 3 nothing overdue but someone's records (or copies ledger) have errors, so their status
     is unknown; 4 nothing overdue or unknown, but printed copies are stale or missing; 2 a usage error."""
-    from .status import exit_code, format_status, person_status
+    from packetgen.check.status import exit_code, format_status, person_status
 
     project = open_project(root)
     require_profiles(project, people)
@@ -282,7 +286,7 @@ def status_command(root: Path, as_of: dt.datetime | None, people: tuple[str, ...
 @click.option("--force", is_flag=True, help="Also in a folder that is not empty (no file is ever overwritten).")
 def init_command(folder: Path, force: bool) -> None:
     """Start a project in FOLDER: packetgen.yml, one fictional example person, schemas, .gitignore."""
-    from .scaffold import ScaffoldRefused, scaffold
+    from packetgen.project.scaffold import ScaffoldRefused, scaffold
 
     try:
         written, kept = scaffold(folder, force=force)
@@ -342,8 +346,8 @@ def explain_command(root: Path, as_of: dt.datetime | None, person_id: str, docum
 @click.option("--check", is_flag=True, help="Exit 1 if a committed schema is out of date.")
 def schema_command(root: Path, check: bool) -> None:
     """Write schema/profile.schema.json and schema/event.schema.json from the models the code validates with."""
-    from .output import write_text
-    from .schema import schema_texts
+    from packetgen.pipeline.output import write_text
+    from packetgen.project.schema import schema_texts
 
     project_root = open_project(root).root
     stale = False
@@ -397,9 +401,9 @@ def drill_page_command(root: Path, as_of: dt.datetime | None, person_ids: tuple[
     """Write build/drills/<person-id>.html (or -paper.pdf with --paper)."""
     import random
 
-    from . import drill
-    from .build import environment
-    from .pdf import PdfRenderer
+    from packetgen.build.document import environment
+    from packetgen.drill import drill
+    from packetgen.pipeline.pdf import PdfRenderer
 
     project = open_project(root, out)
     if everyone == bool(person_ids):
@@ -435,7 +439,7 @@ def drill_page_command(root: Path, as_of: dt.datetime | None, person_ids: tuple[
 def drill_import_command(root: Path, files: tuple[Path, ...]) -> None:
     """Check drill results (JSON from the drill page, or CSV from paper drills) and append them to
     people/<id>/drills.jsonl. Nothing is written unless every file and row is valid."""
-    from . import drill
+    from packetgen.drill import drill
 
     project = open_project(root)
     result = drill.import_results(project, [f.resolve() for f in files])
@@ -459,8 +463,8 @@ def drill_import_command(root: Path, files: tuple[Path, ...]) -> None:
               help="Output folder. Default: build/ in the project.")
 def drill_report_command(root: Path, target_seconds: float | None, out: Path | None) -> None:
     """Write build/drills/report.html and report.pdf from every person's drill log."""
-    from . import drill
-    from .build import environment
+    from packetgen.build.document import environment
+    from packetgen.drill import drill
 
     project = open_project(root, out)
     target_seconds = target_seconds or project.config.settings.drills.target_seconds
@@ -496,9 +500,9 @@ def drill_report_command(root: Path, target_seconds: float | None, out: Path | N
 def audit_command(root: Path, as_of: dt.datetime | None, start: dt.datetime | None, end: dt.datetime | None,
                   sample: int | None, seed: int, identified: bool, target_hours: float, out: Path | None) -> None:
     """Quality audit of case manager coordination: build/audit/report.html and .pdf."""
-    from . import audit as quality
-    from .build import environment
-    from .drill import read_all_logs
+    from packetgen.audit import audit as quality
+    from packetgen.build.document import environment
+    from packetgen.drill.drill import read_all_logs
 
     project = open_project(root, out)
     report_misnamed_folders(project, err=True)
@@ -557,8 +561,8 @@ def copies_group() -> None:
 def copies_confirm_command(root: Path, as_of: dt.datetime | None, person_id: str | None, location: str | None,
                            run_id: str | None, documents: tuple[str, ...], by: str, on: dt.datetime | None) -> None:
     """Record in people/<id>/copies.jsonl that current copies were placed (or a whole print run's)."""
-    from .confirm import confirm_place, confirm_run
-    from .ledger import ledger_path, valid_who
+    from packetgen.copies.confirm import confirm_place, confirm_run
+    from packetgen.copies.ledger import ledger_path, valid_who
 
     if bool(run_id) == bool(person_id or location) or (not run_id and not (person_id and location)):
         raise click.UsageError("give PERSON_ID LOCATION, or --run RUN (not both)")
@@ -603,7 +607,7 @@ def print_command(root: Path, as_of: dt.datetime | None, people: tuple[str, ...]
                   stale: bool, everything: bool, dry_run: bool) -> None:
     """One print-ready PDF, build/print/<run>.pdf, of the copies to replace, grouped by person and place,
     each group opened by a separator sheet; build/print/<run>.json lists what it holds."""
-    from . import printrun
+    from packetgen.copies import printrun
 
     if stale and everything:
         raise click.UsageError("--stale and --all: choose one")
@@ -640,8 +644,8 @@ def verify_command(root: Path, as_of: dt.datetime | None, code: str) -> None:
     """Is the sheet with this check code (in its footer, next to the plan version) current?
 
     Exit status: 0 current; 1 not current (it says what replaced it and when); 3 not on record."""
-    from .checkcode import normalize_code
-    from .verify import verdict_lines, verify
+    from packetgen.copies.checkcode import normalize_code
+    from packetgen.copies.verify import verdict_lines, verify
 
     normalized = normalize_code(code)
     if normalized is None:

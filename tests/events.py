@@ -12,7 +12,7 @@ from typing import Any
 
 from profiles import dump_yaml
 
-from packetgen.event_model import Event
+from packetgen.model.event import Event
 
 
 def event_data(occurred_at: str = "2026-11-02 19:40", type: str = "escalation", **fields: Any) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from conftest import run_cli
 from events import event_data, write_event
 from profiles import marked_profile, write_profile
 
-from packetgen.documents import PERSON_DOCUMENTS
+from packetgen.model.documents import PERSON_DOCUMENTS
 
 # Markers no document shows: internal notes, behavioral health without a consent, consent records'
 # own fields, a contact kept inside the provider.

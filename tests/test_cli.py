@@ -8,7 +8,7 @@ import yaml
 from conftest import AS_OF, REPO, html_soup, pdf_text, run_cli
 from profiles import marked_profile, write_profile
 
-from packetgen.model import Profile
+from packetgen.model.profile import Profile
 
 
 def test_new_writes_a_starter_with_every_section(project: Path) -> None:
@@ -88,7 +88,7 @@ def test_build_unknown_person_is_a_usage_error(project: Path) -> None:
 def test_next_review_defaults_to_six_months_and_clamps_month_end() -> None:
     import datetime as dt
 
-    from packetgen.rules import add_months
+    from packetgen.pipeline.rules import add_months
 
     assert add_months(dt.date(2026, 8, 31), 6) == dt.date(2027, 2, 28)
     assert add_months(dt.date(2026, 3, 9), 6) == dt.date(2026, 9, 9)

@@ -19,13 +19,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from profiles import marked_profile, marker, write_profile
 
-from packetgen.audiences import AUDIENCES
-from packetgen.build import load_person, render_person_document
-from packetgen.documents import BY_NAME
-from packetgen.model import SECTION_NAMES
-from packetgen.pdf import PdfRenderer
-from packetgen.project import open_project
-from packetgen.render import make_environment
+from packetgen.build.document import render_person_document
+from packetgen.build.records import load_person
+from packetgen.model.audiences import AUDIENCES
+from packetgen.model.documents import BY_NAME
+from packetgen.model.profile import SECTION_NAMES
+from packetgen.pipeline.pdf import PdfRenderer
+from packetgen.pipeline.render import make_environment
+from packetgen.project.folders import open_project
 
 # The policy, as DESIGN.md states it: which classes each recipient gets without a consent record.
 BY_RIGHT = {

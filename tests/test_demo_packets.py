@@ -8,8 +8,8 @@ import pytest
 import yaml
 from conftest import REPO, html_soup, pdf_pages, pdf_text, visible_text
 
-from packetgen.audiences import AUDIENCES
-from packetgen.model import Profile
+from packetgen.model.audiences import AUDIENCES
+from packetgen.model.profile import Profile
 
 DEMO_IDS = sorted(p.parent.name for p in (REPO / "people").glob("*/profile.yaml"))
 
@@ -116,6 +116,6 @@ def test_every_document_says_fictional_for_demo_people(demo_build: Path) -> None
 
 
 def test_audience_labels_are_defined_for_every_document() -> None:
-    from packetgen.documents import PERSON_DOCUMENTS
+    from packetgen.model.documents import PERSON_DOCUMENTS
 
     assert all(kind.audience in AUDIENCES for kind in PERSON_DOCUMENTS)

@@ -12,8 +12,8 @@ import pytest
 from conftest import AS_OF, REPO, copy_demo, html_soup, pdf_pages, pdf_text, run_cli, visible_text
 from profiles import marked_profile, write_profile
 
-from packetgen import drill
-from packetgen.drill import AnswerRow, Summary, by_field, by_role, by_version, summarize
+from packetgen.drill import drill
+from packetgen.drill.drill import AnswerRow, Summary, by_field, by_role, by_version, summarize
 
 UTC = dt.UTC
 
@@ -133,10 +133,10 @@ def test_answer_key_page_follows_the_layout_when_medications_continue(project: P
                                      "purpose": "a purpose long enough to take two lines in a column"}
                                     for i in range(40)]  # more than page 1 holds
     write_profile(project, "testa", data)
-    from packetgen.build import load_person
-    from packetgen.pdf import PdfRenderer
-    from packetgen.project import open_project
-    from packetgen.render import make_environment
+    from packetgen.build.records import load_person
+    from packetgen.pipeline.pdf import PdfRenderer
+    from packetgen.pipeline.render import make_environment
+    from packetgen.project.folders import open_project
 
     proj = open_project(project)
     day = dt.date(2026, 11, 23)
@@ -403,8 +403,8 @@ def test_report_without_drills_says_what_to_do(project: Path) -> None:
 
 def test_demo_drill_logs_are_valid_and_hold_roles_not_names() -> None:
     """The demo ships one fictional paper drill (for the audit's evidence list); it must read back."""
-    from packetgen.drill import read_all_logs
-    from packetgen.project import open_project
+    from packetgen.drill.drill import read_all_logs
+    from packetgen.project.folders import open_project
 
     entries, problems = read_all_logs(open_project(REPO))
     assert problems == [] and entries

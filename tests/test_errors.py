@@ -10,7 +10,7 @@ import pytest
 from conftest import AS_OF, run_cli
 from profiles import dump_yaml, marked_profile, write_profile
 
-from packetgen.documents import PERSON_DOCUMENTS
+from packetgen.model.documents import PERSON_DOCUMENTS
 
 
 def profile_text() -> str:

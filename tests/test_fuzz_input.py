@@ -29,8 +29,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from profiles import dump_yaml
 
-from packetgen.build import load_person
-from packetgen.project import open_project
+from packetgen.build.records import load_person
+from packetgen.project.folders import open_project
 
 EXAMPLES = int(os.environ.get("PACKETGEN_FUZZ_EXAMPLES", "1000"))
 CLI_EXAMPLES = int(os.environ.get("PACKETGEN_FUZZ_CLI_EXAMPLES", "40"))

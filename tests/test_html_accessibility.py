@@ -21,7 +21,7 @@ from conftest import AS_OF, REPO, copy_demo, run_cli
 from playwright.sync_api import Browser, Page
 from test_demo_packets import DEMO_IDS
 
-from packetgen.documents import ALL_DOCUMENTS
+from packetgen.model.documents import ALL_DOCUMENTS
 
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": [*WCAG_22_AA, "best-practice"]},

@@ -36,8 +36,8 @@ HOSTILE: dict[str, bytes] = {
 SCRIPT = r"""
 import json, resource, sys, time, datetime as dt
 from pathlib import Path
-from packetgen.load import load_yaml
-from packetgen.validate import validate_profile
+from packetgen.pipeline.load import load_yaml
+from packetgen.pipeline.validate import validate_profile
 path = Path(sys.argv[1])
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 started = time.perf_counter()

@@ -9,7 +9,7 @@ names) and everything printed or logged holds exactly the markers today's decisi
 other, and on each document at least what its template prints of the sections it may show.
 
 The policy is restated below from the README (sharing classes, the documents and their audiences),
-not taken from packetgen, and ``packetgen.select`` is never called. "What changed" may name old
+not taken from packetgen, and ``packetgen.pipeline.select`` is never called. "What changed" may name old
 values the crisis plan's audience may see under today's decisions (an old value takes the class
 its item has today, or, once deleted, the last class it had); the history and cache may hold
 what some document of that person may show, old values included, and no more.

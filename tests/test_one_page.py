@@ -35,10 +35,11 @@ import pdfplumber
 import pytest
 from corpus import write_corpus
 
-from packetgen import pdf
-from packetgen.build import environment, load_person, render_person_document
-from packetgen.documents import BY_NAME, large_print
-from packetgen.project import open_project
+from packetgen.build.document import environment, render_person_document
+from packetgen.build.records import load_person
+from packetgen.model.documents import BY_NAME, large_print
+from packetgen.pipeline import pdf
+from packetgen.project.folders import open_project
 
 AS_OF = dt.date(2026, 11, 23)
 PEOPLE_FROM_ENV = os.environ.get("PACKETGEN_CORPUS_PEOPLE")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from packetgen import output
+from packetgen.pipeline import output
 
 
 def test_write_replaces_whole_file_and_skips_identical_content(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from conftest import AS_OF, REPO, html_soup, pdf_text, run_cli, visible_text
 
-from packetgen.cache import CACHE_NAME
+from packetgen.build.cache import CACHE_NAME
 
 BEHAVIORAL = "Bipolar I disorder"
 SISTER = "Eva Kowalski"
@@ -419,8 +419,8 @@ def test_watch_keeps_large_print_current_and_says_what_it_kept(tmp_path: Path) -
 def test_watch_without_a_date_rebuilds_everyone_when_the_day_changes(tmp_path: Path) -> None:
     import datetime as dt
 
-    from packetgen.project import open_project
-    from packetgen.watch import Watcher
+    from packetgen.project.folders import open_project
+    from packetgen.watch.watch import Watcher
 
     copy_people(tmp_path, "dana-k")
     day = [dt.date(2027, 3, 8)]

@@ -18,7 +18,7 @@ from profiles import marked_profile, write_profile
 from pypdf import PdfReader
 from test_demo_packets import DEMO_IDS, demo_profile
 
-from packetgen.documents import ALL_DOCUMENTS
+from packetgen.model.documents import ALL_DOCUMENTS
 
 MARKER = re.compile(r"•|\d+\.")
 MARKER_SPACE = re.compile(r"(?:(?<=\s)|^)(?:•|\d+\.) ")

@@ -18,7 +18,7 @@ CONTENT = b"BUILD-FOLDER-CONTENT-7c41"
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, int]]:
-    from packetgen.serve import start_server
+    from packetgen.watch.serve import start_server
 
     build = tmp_path_factory.mktemp("serve") / "build"
     (build / "rosa-m").mkdir(parents=True)

@@ -58,7 +58,7 @@ def test_a_person_id_breaking_the_rule_is_a_usage_error_and_writes_nothing(tmp_p
 
 
 def test_the_library_refuses_such_an_id_too(tmp_path: Path) -> None:
-    from packetgen.project import open_project
+    from packetgen.project.folders import open_project
 
     project = open_project(tmp_path)
     for bad in ("../people/rosa-m", "rosa-m\n", "", "a" * 64, "-x"):
@@ -117,8 +117,8 @@ def test_the_deidentified_audit_never_names_a_misnamed_folder(misnamed: Path) ->
 
 
 def test_watch_ignores_changes_in_a_misnamed_folder(misnamed: Path) -> None:
-    from packetgen.project import open_project
-    from packetgen.watch import classify
+    from packetgen.project.folders import open_project
+    from packetgen.watch.watch import classify
 
     project = open_project(misnamed)
     affected = classify(project, {misnamed / "people" / MISNAMED / "profile.yaml",

@@ -61,7 +61,7 @@ def test_out_into_an_existing_folder_removes_only_packetgen_temp_files(project: 
 
 def test_write_atomic_names_its_temp_file_the_way_the_cleaner_looks_for(tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    from packetgen import output
+    from packetgen.pipeline import output
 
     seen: list[str] = []
     real = os.replace

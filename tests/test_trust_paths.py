@@ -265,7 +265,7 @@ def test_a_photo_symlink_inside_the_folder_is_followed(project: Path) -> None:
 
 
 def fetcher():  # type: ignore[no-untyped-def]
-    from packetgen.pdf import LocalOnlyFetcher
+    from packetgen.pipeline.pdf import LocalOnlyFetcher
 
     return LocalOnlyFetcher([REPO / "styles"])
 
@@ -278,7 +278,7 @@ def fetcher():  # type: ignore[no-untyped-def]
     "data:;base64,AAAA", "data:application/octet-stream;base64,AAAA", "javascript:alert(1)",
 ])
 def test_fetcher_refuses_other_files_the_network_and_non_image_data(url: str) -> None:
-    from packetgen.resources import ResourceRefused
+    from packetgen.pipeline.resources import ResourceRefused
 
     with pytest.raises(ResourceRefused, match="^refused ") as refused:
         fetcher().fetch(url)
@@ -286,13 +286,13 @@ def test_fetcher_refuses_other_files_the_network_and_non_image_data(url: str) ->
 
 
 def test_fetcher_refuses_a_symlink_out_of_an_allowed_folder(tmp_path: Path) -> None:
-    from packetgen.pdf import LocalOnlyFetcher
+    from packetgen.pipeline.pdf import LocalOnlyFetcher
 
     styles = tmp_path / "styles"
     styles.mkdir()
     (tmp_path / "secret.css").write_bytes(b"/* " + SECRET + b" */")
     (styles / "evil.css").symlink_to(tmp_path / "secret.css")
-    from packetgen.resources import ResourceRefused
+    from packetgen.pipeline.resources import ResourceRefused
 
     with pytest.raises(ResourceRefused, match="^refused ") as refused:
         LocalOnlyFetcher([styles]).fetch((styles / "evil.css").as_uri())
@@ -312,7 +312,7 @@ def test_fetcher_loads_styles_and_image_data() -> None:
 
 
 def test_pdf_renderer_loads_no_file_through_an_upper_case_scheme(tmp_path: Path) -> None:
-    from packetgen.pdf import PdfRenderer
+    from packetgen.pipeline.pdf import PdfRenderer
 
     secret = tmp_path / "secret.png"
     secret.write_bytes(png(10, 10, extra=SECRET))
@@ -326,7 +326,7 @@ def test_pdf_renderer_loads_no_file_through_an_upper_case_scheme(tmp_path: Path)
 def test_weasyprint_never_logs_what_it_failed_to_load(caplog: pytest.LogCaptureFixture,
                                                       capfd: pytest.CaptureFixture[str]) -> None:
     """WeasyPrint's 'Failed to load image at <url>' would print a data: URI, i.e. the whole file."""
-    from packetgen.pdf import PdfRenderer
+    from packetgen.pipeline.pdf import PdfRenderer
 
     payload = base64.b64encode(b"not an image at all " + SECRET).decode()
     html = f'<html lang="en"><head><title>t</title></head><body><p>x</p>' \

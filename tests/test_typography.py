@@ -14,7 +14,7 @@ import pytest
 from conftest import AS_OF, REPO, run_cli
 from test_demo_packets import DEMO_IDS
 
-from packetgen.documents import ALL_DOCUMENTS
+from packetgen.model.documents import ALL_DOCUMENTS
 
 MIN_SIZE = {kind.name: 18.0 if kind.name.endswith("-large-print") else 12.0 for kind in ALL_DOCUMENTS}
 PACKETS = [kind.name for kind in ALL_DOCUMENTS if "packet" in kind.name]

@@ -26,11 +26,12 @@ from corpus import write_corpus
 from PIL import Image, ImageChops
 from test_demo_packets import DEMO_IDS
 
-from packetgen.build import load_person, render_person_document
-from packetgen.documents import BY_NAME
-from packetgen.pdf import PdfRenderer
-from packetgen.project import open_project
-from packetgen.render import make_environment
+from packetgen.build.document import render_person_document
+from packetgen.build.records import load_person
+from packetgen.model.documents import BY_NAME
+from packetgen.pipeline.pdf import PdfRenderer
+from packetgen.pipeline.render import make_environment
+from packetgen.project.folders import open_project
 
 REFERENCES = REPO / "tests" / "reference"
 ARTIFACTS = REPO / "test-artifacts"

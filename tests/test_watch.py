@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from conftest import AS_OF_DATE, copy_demo, html_soup, pdf_text
 
-from packetgen.project import open_project
-from packetgen.watch import ChangeQueue, Watcher, classify
+from packetgen.project.folders import open_project
+from packetgen.watch.watch import ChangeQueue, Watcher, classify
 
 DOCS = ("responder-packet", "mobile-crisis-packet", "crisis-plan")
 
@@ -206,7 +206,7 @@ def test_vim_style_save_by_rename_is_one_rebuild(watching: Running, monkeypatch:
 
 
 def test_serve_injects_reload_script_and_never_serves_dot_files(watching: Running) -> None:
-    from packetgen.serve import start_server
+    from packetgen.watch.serve import start_server
 
     server = start_server(watching.build, port=0)
     base = f"http://127.0.0.1:{server.server_address[1]}"
