@@ -402,7 +402,7 @@ def drill_page_command(root: Path, as_of: dt.datetime | None, person_ids: tuple[
     import random
 
     from packetgen.build.document import environment
-    from packetgen.drill import drill
+    from packetgen.drill.page import write_drill_page, write_paper_drill
     from packetgen.pipeline.pdf import PdfRenderer
 
     project = open_project(root, out)
@@ -424,10 +424,10 @@ def drill_page_command(root: Path, as_of: dt.datetime | None, person_ids: tuple[
             continue
         if renderer is not None:
             assert seed is not None
-            path, count = drill.write_paper_drill(env, project, renderer, record, _as_of(as_of), seed)
+            path, count = write_paper_drill(env, project, renderer, record, _as_of(as_of), seed)
             click.echo(f"wrote {project.display(path)}: {count} questions, seed {seed}")
         else:
-            path, count = drill.write_drill_page(env, project, record, _as_of(as_of))
+            path, count = write_drill_page(env, project, record, _as_of(as_of))
             click.echo(f"wrote {project.display(path)}: {count} questions")
     if failed:
         sys.exit(1)
@@ -439,17 +439,17 @@ def drill_page_command(root: Path, as_of: dt.datetime | None, person_ids: tuple[
 def drill_import_command(root: Path, files: tuple[Path, ...]) -> None:
     """Check drill results (JSON from the drill page, or CSV from paper drills) and append them to
     people/<id>/drills.jsonl. Nothing is written unless every file and row is valid."""
-    from packetgen.drill import drill
+    from packetgen.drill.log import import_results, log_path
 
     project = open_project(root)
-    result = drill.import_results(project, [f.resolve() for f in files])
+    result = import_results(project, [f.resolve() for f in files])
     if result.problems:
         for problem in result.problems:
             click.echo(str(problem), err=True)
         click.echo(f"nothing imported: {len(result.problems)} problem(s); the drill logs are unchanged", err=True)
         sys.exit(1)
     for person_id, count in sorted(result.appended.items()):
-        click.echo(f"appended {count} drill(s) to {project.display(drill.log_path(project, person_id))}")
+        click.echo(f"appended {count} drill(s) to {project.display(log_path(project, person_id))}")
     if result.already:
         click.echo(f"already in the drill log, nothing to do: {', '.join(result.already)}")
 
@@ -464,11 +464,12 @@ def drill_import_command(root: Path, files: tuple[Path, ...]) -> None:
 def drill_report_command(root: Path, target_seconds: float | None, out: Path | None) -> None:
     """Write build/drills/report.html and report.pdf from every person's drill log."""
     from packetgen.build.document import environment
-    from packetgen.drill import drill
+    from packetgen.drill.log import read_all_logs
+    from packetgen.drill.report import report_context, write_report
 
     project = open_project(root, out)
     target_seconds = target_seconds or project.config.settings.drills.target_seconds
-    runs, problems = drill.read_all_logs(project)
+    runs, problems = read_all_logs(project)
     if problems:
         for problem in problems:
             click.echo(str(problem), err=True)
@@ -477,8 +478,8 @@ def drill_report_command(root: Path, target_seconds: float | None, out: Path | N
     if not runs:
         click.echo("no drills recorded yet: run a drill, then `packetgen drill import FILE`", err=True)
         sys.exit(1)
-    paths = drill.write_report(environment(project.look), project, runs, target_seconds)
-    context = drill.report_context(runs, target_seconds)
+    paths = write_report(environment(project.look), project, runs, target_seconds)
+    context = report_context(runs, target_seconds)
     flagged = ", ".join(s.key[0] for s in context["flagged"]) or "none"
     click.echo(f"wrote {' and '.join(str(project.display(p)) for p in paths)}: {context['runs']} drills, "
                f"{context['answers']} answers ({context['right']} right, {context['wrong']} wrong); "
@@ -502,7 +503,7 @@ def audit_command(root: Path, as_of: dt.datetime | None, start: dt.datetime | No
     """Quality audit of case manager coordination: build/audit/report.html and .pdf."""
     from packetgen.audit import audit as quality
     from packetgen.build.document import environment
-    from packetgen.drill.drill import read_all_logs
+    from packetgen.drill.log import read_all_logs
 
     project = open_project(root, out)
     report_misnamed_folders(project, err=True)

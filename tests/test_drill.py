@@ -12,8 +12,9 @@ import pytest
 from conftest import AS_OF, REPO, copy_demo, html_soup, pdf_pages, pdf_text, run_cli, visible_text
 from profiles import marked_profile, write_profile
 
-from packetgen.drill import drill
-from packetgen.drill.drill import AnswerRow, Summary, by_field, by_role, by_version, summarize
+from packetgen.drill.page import answer_pages, drill_packet
+from packetgen.drill.report import AnswerRow, Summary, by_field, by_role, by_version, chart, summarize
+from packetgen.drill.results import PAPER_COLUMNS, DrillRun
 
 UTC = dt.UTC
 
@@ -111,7 +112,7 @@ def test_paper_drill_has_sheet_key_grid_and_packet_in_seeded_order(tmp_path: Pat
     grid = next(p for p in pages if p.startswith("Timing grid"))
     assert "Allergies box, top left (allergies) 1" in key
     assert "Risks: seizures, right column (seizures) 1" in key
-    assert ",".join(drill.PAPER_COLUMNS) in "".join(grid.split())
+    assert ",".join(PAPER_COLUMNS) in "".join(grid.split())
     assert "Responder packet" in pages[-1] and "Levetiracetam" in pages[-1]
     first = paper_questions(pdf)
     assert len(first) == len(drill_questions_for(root, "jay-t"))
@@ -140,8 +141,8 @@ def test_answer_key_page_follows_the_layout_when_medications_continue(project: P
 
     proj = open_project(project)
     day = dt.date(2026, 11, 23)
-    packet = drill.drill_packet(make_environment(proj.templates_dir), proj, load_person(proj, "testa", as_of=day), day)
-    pages = drill.answer_pages(PdfRenderer(proj.styles_dir), packet.print_html,
+    packet = drill_packet(make_environment(proj.templates_dir), proj, load_person(proj, "testa", as_of=day), day)
+    pages = answer_pages(PdfRenderer(proj.styles_dir), packet.print_html,
                                ["allergies", "medications", "medications_continued"])
     assert pages == {"allergies": 1, "medications": 1, "medications_continued": 2}
 
@@ -246,7 +247,7 @@ def test_malformed_import_changes_nothing_and_names_file_line_field(project: Pat
 
 def test_import_paper_csv(project: Path) -> None:
     write_profile(project, "testa", marked_profile())
-    header = ",".join(drill.PAPER_COLUMNS)
+    header = ",".join(PAPER_COLUMNS)
     csv_path = project / "paper.csv"
     csv_path.write_text("\n".join([
         header,
@@ -267,7 +268,7 @@ def test_malformed_paper_csv_names_line_and_column(project: Path) -> None:
     write_profile(project, "testa", marked_profile())
     bad = project / "paper.csv"
     bad.write_text("\n".join([
-        ",".join(drill.PAPER_COLUMNS),
+        ",".join(PAPER_COLUMNS),
         "p1,testa,2,abcdef1234,EMT,2026-11-21,1,allergies,6.5,yes",
         "p1,testa,2,abcdef1234,EMT,21/11/2026,2,mobility,fast,perhaps",
         "p1,testa,3,abcdef1234,EMT,2026-11-21,3,contacts,4,no",
@@ -339,10 +340,10 @@ def test_summary_even_count_median_and_other_groupings() -> None:
 
 
 def test_chart_points_scale_to_the_slowest_answer() -> None:
-    runs = [drill.DrillRun.model_validate(run_record(f"d-{i}", answers=[
+    runs = [DrillRun.model_validate(run_record(f"d-{i}", answers=[
         {"field": "allergies", "ms": ms, "correct": ok} for ms, ok in answers]))
         for i, answers in enumerate([[(2000, True), (6000, True)], [(20000, False), (1000, True)]])]
-    c = drill.chart(runs, target_ms=10_000, width=640, height=260, margin=44)
+    c = chart(runs, target_ms=10_000, width=640, height=260, margin=44)
     top = c["margin"]
     bottom = c["bottom"]
     assert len(c["runs"]) == 2 and [len(r.points) for r in c["runs"]] == [2, 2]
@@ -403,7 +404,7 @@ def test_report_without_drills_says_what_to_do(project: Path) -> None:
 
 def test_demo_drill_logs_are_valid_and_hold_roles_not_names() -> None:
     """The demo ships one fictional paper drill (for the audit's evidence list); it must read back."""
-    from packetgen.drill.drill import read_all_logs
+    from packetgen.drill.log import read_all_logs
     from packetgen.project.folders import open_project
 
     entries, problems = read_all_logs(open_project(REPO))

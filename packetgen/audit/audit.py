@@ -31,7 +31,8 @@ from markupsafe import Markup
 from packetgen import __version__
 from packetgen.build.document import printed_time
 from packetgen.build.records import EventFacts, PersonRecord, derive_events
-from packetgen.drill.drill import DEFAULT_TARGET_SECONDS, LogEntry, answer_rows, by_field, summarize
+from packetgen.drill.report import DEFAULT_TARGET_SECONDS, answer_rows, by_field, summarize
+from packetgen.drill.results import LogEntry
 from packetgen.model.errors import Problem
 from packetgen.model.event import Event
 from packetgen.pipeline.output import write_atomic, write_text
@@ -550,7 +551,7 @@ def svg_data_uri(svg: str) -> str:
 
 def write_audit(env: Environment, project: Project, audit: Audit, renderer: PdfRenderer | None = None) -> list[Path]:
     """build/audit/report.html, report.pdf and report.manifest.json."""
-    from packetgen.drill.drill import inline_stylesheet
+    from packetgen.drill.page import inline_stylesheet
 
     rows = audit.trend()
     context: dict[str, Any] = {
