@@ -501,7 +501,8 @@ def drill_report_command(root: Path, target_seconds: float | None, out: Path | N
 def audit_command(root: Path, as_of: dt.datetime | None, start: dt.datetime | None, end: dt.datetime | None,
                   sample: int | None, seed: int, identified: bool, target_hours: float, out: Path | None) -> None:
     """Quality audit of case manager coordination: build/audit/report.html and .pdf."""
-    from packetgen.audit import audit as quality
+    from packetgen.audit.report import write_audit
+    from packetgen.audit.summary import run_audit, summary_lines
     from packetgen.build.document import environment
     from packetgen.drill.log import read_all_logs
 
@@ -509,12 +510,12 @@ def audit_command(root: Path, as_of: dt.datetime | None, start: dt.datetime | No
     report_misnamed_folders(project, err=True)
     records = load_people(project, as_of=_as_of(as_of))
     log, log_problems = read_all_logs(project)
-    result = quality.run_audit(records, log, _as_of(as_of), start=start.date() if start else None,
+    result = run_audit(records, log, _as_of(as_of), start=start.date() if start else None,
                                end=end.date() if end else None, sample=sample, seed=seed if sample else None,
                                identified=identified, target_hours=target_hours)
     result.errors += log_problems
-    paths = quality.write_audit(environment(project.look), project, result)
-    for line in quality.summary_lines(result):
+    paths = write_audit(environment(project.look), project, result)
+    for line in summary_lines(result):
         click.echo(line)
     click.echo("wrote " + ", ".join(str(project.display(p)) for p in paths))
 
