@@ -23,7 +23,7 @@ from packetgen.build.document import render_person_document
 from packetgen.build.records import load_person
 from packetgen.model.audiences import AUDIENCES
 from packetgen.model.documents import BY_NAME
-from packetgen.model.profile import SECTION_NAMES
+from packetgen.model.sharing import SECTION_NAMES
 from packetgen.pipeline.pdf import PdfRenderer
 from packetgen.pipeline.render import make_environment
 from packetgen.project.folders import open_project

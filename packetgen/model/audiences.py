@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from packetgen.model.profile import RecipientClass
+from packetgen.model.sharing import RecipientClass
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from packetgen.model.fields import Date, LocalTime, PastDate, PastTime, Text
-from packetgen.model.profile import Strict
+from packetgen.model.sharing import Strict
 
 EventType = Literal[
     "ed-visit",

@@ -10,61 +10,20 @@ the supervisor who edits the YAML, not for programmers.
 
 from __future__ import annotations
 
-from typing import Any, Literal, get_args
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from packetgen.model.copies import Copies
 from packetgen.model.fields import BirthDate, ContactPhone, Date, PastDate, Phone, Text, WholeNumber
-
-SharingClass = Literal["responder", "care-team", "consent", "internal"]
-"""Who may see a section. See ``packetgen/audiences.py`` for what each class reaches."""
-
-RecipientClass = Literal[
-    "emergency-responders",
-    "mobile-crisis",
-    "case-manager",
-    "clinicians",
-    "protective-services",
-    "family",
-    "care-team",
-    "internal-staff",
-]
-"""The people a document is handed to. Consent records name one of these."""
-
-SectionName = Literal[
-    "communication",
-    "baseline",
-    "allergies",
-    "medications",
-    "risks",
-    "decision_maker",
-    "contacts",
-    "crisis_plan",
-    "health_history",
-    "behavioral_health",
-    "internal_notes",
-]
-"""Profile sections that carry a sharing class and can be named in a consent record."""
-
-
-class Strict(BaseModel):
-    """Base for every profile block: unknown keys are errors, so a typo is never silently ignored."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class Section(Strict):
-    """A block of the profile that carries its own sharing class."""
-
-    sharing: SharingClass | None = Field(
-        default=None,
-        description="Who may see this section: responder, care-team, consent or internal. "
-        "Leave out to use the section's default.",
-    )
-
-
-# --- identity and plan ------------------------------------------------------------------------
+from packetgen.model.safety import Allergies, Medications, Risks
+from packetgen.model.sharing import (
+    RecipientClass,
+    Section,
+    SectionName,
+    SharingClass,
+    Strict,
+)
 
 
 class Identity(Strict):
@@ -106,9 +65,6 @@ class PlanInfo(Strict):
         return next_review
 
 
-# --- what responders need -----------------------------------------------------------------------
-
-
 class Communication(Section):
     how_i_communicate: Text = Field(description="How the person expresses themselves (speech, signs, device...).")
     how_i_understand: Text = Field(description="What helps the person understand you.")
@@ -119,107 +75,6 @@ class Communication(Section):
 class Baseline(Section):
     typical_presentation: Text = Field(description="What the person is usually like on a good day: observable facts.")
     signs_of_change: Text = Field(description="What a change from baseline looks like: observable facts.")
-
-
-class NoneKnown(Strict):
-    verified_on: PastDate = Field(description="Date someone checked that there are none (not after the build date).")
-    verified_by: Text = Field(description="Role of the person who checked, e.g. 'RN', 'house supervisor'.")
-
-
-class Alert(Strict):
-    confirmed: bool = Field(
-        default=True, description="false if reported but not confirmed; the packet marks it 'unconfirmed'."
-    )
-
-
-class Allergy(Alert):
-    substance: Text
-    reaction: Text
-    severity: Literal["mild", "moderate", "severe", "unknown"]
-
-
-class Medication(Alert):
-    name: Text
-    dose: Text
-    route: Text = Field(description="For example by mouth, inhaled, injection, patch.")
-    schedule: Text = Field(description="When it is taken, e.g. '8 am and 8 pm', 'as needed for seizures'.")
-    purpose: Text
-    high_alert: bool = Field(
-        default=False,
-        description="true for a medication responders must know about at once (blood thinner, insulin, opioid, "
-        "seizure rescue ...): listed first on page 1 and marked HIGH ALERT. `packetgen check` suggests it.",
-    )
-
-
-class Risk(Alert):
-    risk: Text = Field(description="What the risk is, in observable terms.")
-    what_to_do: Text | None = Field(default=None, description="What responders should do about it.")
-
-
-EMPTY_LIST = ("empty list: an empty list reads as 'none' on a responder sheet. List the entries, "
-              "or remove 'items' and write none_known: {verified_on: YYYY-MM-DD, verified_by: ROLE}")
-
-
-class SafetyList(Section):
-    """A safety-critical list: it must hold entries or say, with evidence, that there are none.
-
-    A blank allergy box on an EMS sheet reads as "no allergies"; the HL7 International Patient
-    Summary makes the same distinction between "none known" and "not recorded".
-    """
-
-    items: list[Any] | None = None
-    """Each subclass narrows this to its own entry type."""
-    none_known: NoneKnown | None = Field(
-        default=None, description="Use instead of items when there are none: who checked and when."
-    )
-
-    @model_validator(mode="before")
-    @classmethod
-    def _a_block(cls, value: Any) -> Any:
-        """``medications: []`` or ``allergies: none`` are the commonest slips; say what they mean here."""
-        if isinstance(value, list) and not value:
-            raise ValueError("empty list: an empty list reads as 'none' on a responder sheet. List the entries "
-                             "under 'items:', or write none_known: {verified_on: YYYY-MM-DD, verified_by: ROLE}")
-        if isinstance(value, list):
-            raise ValueError("the entries must go under 'items:': write items: on the next line, indented, "
-                             "then the entries under it")
-        if value is None or isinstance(value, (str, int, float, bool)):
-            raise ValueError("not recorded: list the entries under 'items:', or, if there are none, write "
-                             "none_known: {verified_on: YYYY-MM-DD, verified_by: ROLE} (a single word cannot "
-                             "say who checked, or when)")
-        return value
-
-    @model_validator(mode="after")
-    def _items_or_none_known(self) -> SafetyList:
-        items = self.items
-        if items is not None and len(items) == 0:
-            raise ValueError(EMPTY_LIST)
-        if items is None and self.none_known is None:
-            raise ValueError(
-                "not recorded: add 'items', or none_known: {verified_on: YYYY-MM-DD, verified_by: ROLE}"
-            )
-        if items is not None and self.none_known is not None:
-            raise ValueError("has both 'items' and 'none_known': keep only one")
-        return self
-
-
-class Allergies(SafetyList):
-    items: list[Allergy] | None = None
-
-
-class Medications(SafetyList):
-    items: list[Medication] | None = None
-
-
-class RiskList(SafetyList):
-    items: list[Risk] | None = None
-
-
-class Risks(Section):
-    mobility: RiskList = Field(description="Walking, transfers, wheelchair, lifting.")
-    swallowing: RiskList = Field(description="Choking, texture-modified diet, nothing by mouth.")
-    seizures: RiskList = Field(description="Seizure types and what to do.")
-    falls: RiskList = Field(description="Fall history and precautions.")
 
 
 class DecisionMaker(Section):
@@ -252,9 +107,6 @@ class Contact(Strict):
 
 class Contacts(Section):
     people: list[Contact] = Field(min_length=1, description="Who to call, most important first.")
-
-
-# --- care-team and restricted sections ----------------------------------------------------------
 
 
 class EscalationStep(Strict):
@@ -324,36 +176,3 @@ class Profile(Strict):
         default=None, description="Where printed copies are kept (always internal: no document shows it).")
 
 
-SECTION_DEFAULTS: dict[str, SharingClass] = {
-    "communication": "responder",
-    "baseline": "responder",
-    "allergies": "responder",
-    "medications": "responder",
-    "risks": "responder",
-    "decision_maker": "responder",
-    "contacts": "responder",
-    "crisis_plan": "care-team",
-    "health_history": "care-team",
-    "behavioral_health": "consent",
-    "internal_notes": "internal",
-}
-"""Default sharing class per section. identity and plan have none: every document must say who
-and which plan version it is about, so they always travel with it."""
-
-SECTION_NAMES: tuple[str, ...] = get_args(SectionName)
-if set(SECTION_NAMES) != set(SECTION_DEFAULTS):
-    raise ImportError("every section needs a default sharing class")
-
-
-def class_of(section: Any, name: str) -> SharingClass:
-    """The sharing class in force for a section: its own ``sharing:`` override, else the default."""
-    override = getattr(section, "sharing", None) if section is not None else None
-    return override or SECTION_DEFAULTS[name]
-
-
-def classes_used(section: Any, name: str) -> set[SharingClass]:
-    """Every sharing class used in a section: its own, plus per-contact overrides."""
-    classes = {class_of(section, name)}
-    if name == "contacts" and section is not None:
-        classes |= {c.sharing for c in section.people if c.sharing}
-    return classes
