@@ -38,7 +38,8 @@ from pydantic import ValidationError
 
 from packetgen.build.cache import data_digest
 from packetgen.model.errors import Problem
-from packetgen.model.profile import SECTION_NAMES, Consent, Profile
+from packetgen.model.sharing import SECTION_NAMES
+from packetgen.model.profile import Consent, Profile
 from packetgen.pipeline.messages import model_fields_at
 from packetgen.pipeline.select import in_force
 

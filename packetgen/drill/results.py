@@ -17,7 +17,7 @@ from pydantic import Field, ValidationError, model_validator
 
 from packetgen.drill.questions import BANK
 from packetgen.model.errors import Problem, dotted
-from packetgen.model.profile import Strict
+from packetgen.model.sharing import Strict
 from packetgen.pipeline.load import Document, load_yaml
 from packetgen.pipeline.validate import pydantic_problems
 from packetgen.project.folders import PERSON_ID

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from packetgen.model.errors import Problem
-from packetgen.model.profile import class_of, classes_used
+from packetgen.model.sharing import class_of, classes_used
 from packetgen.pipeline.load import Document
 
 Parts = dict[str, Any]

@@ -10,7 +10,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from packetgen.model.event import Event
-from packetgen.model.profile import Consent, Medication, Medications, PlanInfo, Profile
+from packetgen.model.profile import Consent, PlanInfo, Profile
+from packetgen.model.safety import Medication, Medications
 
 REVIEW_MONTHS = 6
 """Smart911 and NHS hospital passports re-validate every six months."""

@@ -14,7 +14,8 @@ from typing import Any
 
 from packetgen.model.audiences import AUDIENCES, Audience
 from packetgen.model.event import Event
-from packetgen.model.profile import SECTION_NAMES, Consent, Contact, Profile
+from packetgen.model.profile import Consent, Contact, Profile
+from packetgen.model.sharing import SECTION_NAMES
 from packetgen.pipeline.validate import section_class
 
 

@@ -24,7 +24,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from packetgen.model.audiences import AUDIENCES
-from packetgen.model.profile import SECTION_DEFAULTS, SECTION_NAMES, Profile
+from packetgen.model.profile import Profile
+from packetgen.model.sharing import SECTION_DEFAULTS, SECTION_NAMES
 from packetgen.pipeline.select import contact_decision, section_decision
 from packetgen.pipeline.validate import section_class
 

@@ -19,7 +19,8 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from packetgen.model.errors import Problem, dotted
 from packetgen.model.event import Event
-from packetgen.model.profile import Profile, class_of
+from packetgen.model.profile import Profile
+from packetgen.model.sharing import class_of
 from packetgen.pipeline.characters import normalised
 from packetgen.pipeline.checks import Parts, event_checks, profile_checks
 from packetgen.pipeline.load import Document, FieldPath

@@ -21,7 +21,7 @@ from pydantic import AfterValidator, Field
 
 from packetgen.model.errors import Problem
 from packetgen.model.fields import Phone, Text
-from packetgen.model.profile import Strict
+from packetgen.model.sharing import Strict
 from packetgen.pipeline.load import load_yaml
 from packetgen.pipeline.person_files import MAX_IMAGE_BYTES, FileRule, Refused, read_person_file
 
