@@ -39,10 +39,10 @@ sys.path.insert(0, str(REPO))
 
 from scale import scale_rows  # noqa: E402
 
-from packetgen.build.document import render_person_document  # noqa: E402
-from packetgen.build.jobs import plan_jobs  # noqa: E402
-from packetgen.build.records import load_people  # noqa: E402
-from packetgen.build.runner import build  # noqa: E402
+from packetgen.builder.document import render_person_document  # noqa: E402
+from packetgen.builder.jobs import plan_jobs  # noqa: E402
+from packetgen.builder.records import load_people  # noqa: E402
+from packetgen.builder.runner import build  # noqa: E402
 from packetgen.pipeline.render import make_environment  # noqa: E402
 from packetgen.project.folders import open_project  # noqa: E402
 from packetgen.watch.watch import Watcher  # noqa: E402
@@ -258,7 +258,7 @@ def watch_latency(root: Path, people: list[str], workers: int | None, rounds: in
 
 
 def pagination_cost(root: Path, people: list[str]) -> dict[str, float]:
-    """What measuring page 1 costs (packetgen/paginate.py), per responder packet, in one process:
+    """What measuring page 1 costs (packetgen/pipeline/paginate.py), per responder packet, in one process:
     the plain render (one layout, written) against the paginated one, which renders again only for
     a packet whose page 1 spills (a tall measuring layout, the real page again, sometimes one more
     for a moved block or a pointer's page)."""

@@ -31,9 +31,9 @@ def documents(build_dir: Path) -> dict[str, bytes]:
 def bare_layout_seconds(root: Path, as_of: Any) -> tuple[float, int]:
     """WeasyPrint alone on the print HTML of every PDF the build makes: one layout and write_pdf
     each, fonts and CSS set up once, in this process (no page-1 measuring, no pikepdf pass)."""
-    from packetgen.build.document import render_person_document
-    from packetgen.build.jobs import plan_jobs
-    from packetgen.build.records import load_people
+    from packetgen.builder.document import render_person_document
+    from packetgen.builder.jobs import plan_jobs
+    from packetgen.builder.records import load_people
     from packetgen.pipeline.pdf import PdfRenderer
     from packetgen.pipeline.render import make_environment
     from packetgen.project.folders import open_project
@@ -73,7 +73,7 @@ def dask_seconds(root: Path, out: Path, workers: int, as_of: Any) -> float:
     """A build on a LocalCluster bound to 127.0.0.1 (cluster start-up not counted: it exists already)."""
     from distributed import LocalCluster
 
-    from packetgen.build.runner import build
+    from packetgen.builder.runner import build
     from packetgen.project.folders import open_project
 
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from packetgen.build.records import EventFacts, PersonRecord
+from packetgen.builder.records import EventFacts, PersonRecord
 from packetgen.model.event import Event
 from packetgen.pipeline.rules import (
     CM_UPDATE,

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from packetgen import __version__
 from packetgen.audit.checks import DEFAULT_TARGET_HOURS
 from packetgen.audit.summary import Audit, MonthRow
-from packetgen.build.document import printed_time
+from packetgen.builder.document import printed_time
 from packetgen.pipeline.output import write_atomic, write_text
 from packetgen.pipeline.pdf import PdfRenderer
 from packetgen.pipeline.render import render

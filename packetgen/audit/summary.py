@@ -17,7 +17,7 @@ from packetgen.audit.checks import (
     EventAudit,
     audit_event,
 )
-from packetgen.build.records import PersonRecord, derive_events
+from packetgen.builder.records import PersonRecord, derive_events
 from packetgen.drill.report import DEFAULT_TARGET_SECONDS, answer_rows, by_field, summarize
 from packetgen.drill.results import LogEntry
 from packetgen.model.errors import Problem

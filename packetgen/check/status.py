@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from packetgen.build.records import EventFacts, PersonRecord, derive_events
+from packetgen.builder.records import EventFacts, PersonRecord, derive_events
 from packetgen.copies.copies import PersonCopies, SlotState, person_copies
 from packetgen.model.copies import COPY_KINDS
 from packetgen.pipeline.render import event_type, long_date, long_time

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from packetgen.build.records import load_people
+from packetgen.builder.records import load_people
 from packetgen.commands.args import report_misnamed_folders
 from packetgen.commands.options import DATE, as_of_date, as_of_option, root_option
 from packetgen.project.folders import open_project
@@ -31,7 +31,7 @@ def audit_command(root: Path, as_of: dt.datetime | None, start: dt.datetime | No
     """Quality audit of case manager coordination: build/audit/report.html and .pdf."""
     from packetgen.audit.report import write_audit
     from packetgen.audit.summary import run_audit, summary_lines
-    from packetgen.build.document import environment
+    from packetgen.builder.document import environment
     from packetgen.drill.log import read_all_logs
 
     project = open_project(root, out)

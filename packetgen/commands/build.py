@@ -10,10 +10,10 @@ from pathlib import Path
 
 import click
 
-from packetgen.build.document import FORMATS
-from packetgen.build.prune import describe
-from packetgen.build.runner import build
-from packetgen.build.shard import Shard
+from packetgen.builder.document import FORMATS
+from packetgen.builder.prune import describe
+from packetgen.builder.runner import build
+from packetgen.builder.shard import Shard
 from packetgen.commands.args import PERSON, report_misnamed_folders, require_profiles
 from packetgen.commands.options import (
     as_of_date,

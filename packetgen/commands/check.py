@@ -9,8 +9,8 @@ from pathlib import Path
 
 import click
 
-from packetgen.build.jobs import version_warnings
-from packetgen.build.records import dated_warnings, gate_problems, load_people
+from packetgen.builder.jobs import version_warnings
+from packetgen.builder.records import dated_warnings, gate_problems, load_people
 from packetgen.check.advice import advice
 from packetgen.commands.args import PERSON, report_misnamed_folders, require_profiles
 from packetgen.commands.options import as_of_date, as_of_option, root_option

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from packetgen.build.records import load_people
+from packetgen.builder.records import load_people
 from packetgen.commands.args import PERSON, require_profiles
 from packetgen.commands.options import DATE, as_of_date, as_of_option, root_option
 from packetgen.copies.ledger import RUN_ID

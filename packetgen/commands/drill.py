@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from packetgen.build.records import load_people
+from packetgen.builder.records import load_people
 from packetgen.commands.args import PERSON, require_profiles
 from packetgen.commands.options import as_of_date, as_of_option, root_option
 from packetgen.project.folders import open_project
@@ -50,7 +50,7 @@ def drill_page_command(root: Path, as_of: dt.datetime | None, person_ids: tuple[
     """Write build/drills/<person-id>.html (or -paper.pdf with --paper)."""
     import random
 
-    from packetgen.build.document import environment
+    from packetgen.builder.document import environment
     from packetgen.drill.page import write_drill_page, write_paper_drill
     from packetgen.pipeline.pdf import PdfRenderer
 
@@ -112,7 +112,7 @@ def drill_import_command(root: Path, files: tuple[Path, ...]) -> None:
               help="Output folder. Default: build/ in the project.")
 def drill_report_command(root: Path, target_seconds: float | None, out: Path | None) -> None:
     """Write build/drills/report.html and report.pdf from every person's drill log."""
-    from packetgen.build.document import environment
+    from packetgen.builder.document import environment
     from packetgen.drill.log import read_all_logs
     from packetgen.drill.report import report_context, write_report
 

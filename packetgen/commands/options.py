@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from packetgen.build.shard import Shard, parse_shard
+from packetgen.builder.shard import Shard, parse_shard
 from packetgen.commands.args import locate_project
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])

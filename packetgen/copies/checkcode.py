@@ -22,7 +22,7 @@ import datetime as dt
 import hashlib
 from typing import Any
 
-from packetgen.build.cache import data_digest
+from packetgen.builder.cache import data_digest
 from packetgen.model.documents import DocumentKind
 from packetgen.model.profile import Profile
 from packetgen.pipeline.shown import Today, profile_data

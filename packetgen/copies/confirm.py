@@ -13,8 +13,8 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field, replace
 
-from packetgen.build.document import generated_at, photo_data_uri
-from packetgen.build.records import load_person
+from packetgen.builder.document import generated_at, photo_data_uri
+from packetgen.builder.records import load_person
 from packetgen.copies.copies import placements_now
 from packetgen.copies.copies_index import index_slots
 from packetgen.copies.ledger import Placement, append, from_data, read_ledger

@@ -20,10 +20,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from packetgen.build.document import generated_at, photo_data_uri
-from packetgen.build.history import describe_changes
-from packetgen.build.jobs import plan_jobs
-from packetgen.build.records import PersonRecord
+from packetgen.builder.document import generated_at, photo_data_uri
+from packetgen.builder.history import describe_changes
+from packetgen.builder.jobs import plan_jobs
+from packetgen.builder.records import PersonRecord
 from packetgen.copies.checkcode import content_fingerprint, visible_content
 from packetgen.copies.ledger import Placement, latest, read_ledger
 from packetgen.model.copies import COPY_KINDS, CopyPlace

@@ -25,10 +25,10 @@ from typing import Any
 
 import pikepdf
 
-from packetgen.build.cache import tree_digest
-from packetgen.build.document import environment, generated_at, printed_time, render_person_document
-from packetgen.build.jobs import Job, job_key, project_digests, with_history
-from packetgen.build.records import PersonRecord
+from packetgen.builder.cache import tree_digest
+from packetgen.builder.document import environment, generated_at, printed_time, render_person_document
+from packetgen.builder.jobs import Job, job_key, project_digests, with_history
+from packetgen.builder.records import PersonRecord
 from packetgen.copies.checkcode import check_code
 from packetgen.copies.copies import PersonCopies, SlotState, history_of, person_copies
 from packetgen.copies.pdfmerge import combine

@@ -14,9 +14,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Literal
 
-from packetgen.build.document import photo_data_uri
-from packetgen.build.jobs import plan_event_jobs
-from packetgen.build.records import PersonRecord, load_people
+from packetgen.builder.document import photo_data_uri
+from packetgen.builder.jobs import plan_event_jobs
+from packetgen.builder.records import PersonRecord, load_people
 from packetgen.copies.checkcode import check_code, content_fingerprint, visible_content
 from packetgen.copies.copies import Current, Version, current_versions, history_of
 from packetgen.copies.ledger import read_ledger

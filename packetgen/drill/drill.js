@@ -1,5 +1,5 @@
 /* packetgen drill page: ask where a fact is on the packet, time the answer, keep the results.
-   Inlined into build/drills/<person-id>.html by packetgen/drill.py; no network, no libraries.
+   Inlined into build/drills/<person-id>.html by packetgen/drill/; no network, no libraries.
    Answer keys are the packet's data-field attributes. Results stay in localStorage until exported. */
 (function () {
   "use strict";

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from packetgen.build.document import generated_at
+from packetgen.builder.document import generated_at
 from packetgen.drill.results import DrillRun, LogEntry, parse_results_csv, parse_results_json
 from packetgen.model.errors import Problem
 from packetgen.pipeline.output import write_atomic

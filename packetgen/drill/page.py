@@ -19,10 +19,10 @@ from urllib.parse import urljoin
 from jinja2 import Environment
 from markupsafe import Markup
 
-from packetgen.build.document import printed_time, render_person_document
-from packetgen.build.jobs import document_fingerprint, person_job
-from packetgen.build.prune import record_drill
-from packetgen.build.records import PersonRecord
+from packetgen.builder.document import printed_time, render_person_document
+from packetgen.builder.jobs import document_fingerprint, person_job
+from packetgen.builder.prune import record_drill
+from packetgen.builder.records import PersonRecord
 from packetgen.drill.questions import DRILL_KIND, Question, questions_for
 from packetgen.drill.results import PAPER_COLUMNS, RESULTS_FORMAT
 from packetgen.pipeline.output import write_atomic, write_text

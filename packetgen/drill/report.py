@@ -14,7 +14,7 @@ from typing import Any
 from jinja2 import Environment
 from markupsafe import Markup
 
-from packetgen.build.document import printed_time
+from packetgen.builder.document import printed_time
 from packetgen.drill.page import drills_dir, inline_stylesheet
 from packetgen.drill.questions import BANK
 from packetgen.drill.results import DrillRun

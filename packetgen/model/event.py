@@ -33,7 +33,7 @@ EventType = Literal[
     "hospital-return",
     "other",
 ]
-"""What happened. See ``packetgen/rules.py`` for which types require case manager notification."""
+"""What happened. See ``packetgen/pipeline/rules.py`` for which types require case manager notification."""
 
 EVENT_TYPE_LABELS: dict[str, str] = {
     "ed-visit": "Emergency department visit",

@@ -3,7 +3,7 @@
 A value that passes here is possible for what it means, not only well typed: a phone number can be
 dialled, a date of birth is not in the future, a review did not happen after the build date, a
 required fact is not blank. Checks against the build date read it from the validation context
-(``model_validate(data, context={"as_of": day})``, see ``packetgen/validate.py``); without one
+(``model_validate(data, context={"as_of": day})``, see ``packetgen/pipeline/validate.py``); without one
 (a test building a model by hand) they are skipped.
 
 Messages are in the words of the person editing the file, never the value itself.

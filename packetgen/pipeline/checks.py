@@ -1,7 +1,7 @@
 """Checks that span fields, run on whatever parts of a file validated, so all problems come at once.
 
 Each check takes the file's *parts*: its top-level fields that passed type validation on their own
-(``packetgen/validate.py`` validates each one separately when the whole file fails). A check whose
+(``packetgen/pipeline/validate.py`` validates each one separately when the whole file fails). A check whose
 inputs did not validate is skipped: a bad value gets one message, never a cascade (MkDocs learned
 the same in its PR #3437), but a type error in ``identity`` no longer hides a duplicate consent id.
 """

@@ -4,7 +4,7 @@ This stage never raises for bad input. PyYAML's own constructor forgets where va
 can raise outside its error classes (``2026-02-30`` gave ``ValueError: day is out of range``), and
 its recursive composer fell over on 500 nested brackets. So the data is built here, straight from
 the parser's event stream, in one loop with an explicit stack: every value keeps its line, the
-bounds in ``packetgen/limits.py`` are checked as it goes, and what packetgen files never need is
+bounds in ``packetgen/model/limits.py`` are checked as it goes, and what packetgen files never need is
 refused where it stands:
 
 - anchors and aliases (``&a``, ``*a``): refused outright rather than bounded. Hand-written profiles

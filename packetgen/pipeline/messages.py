@@ -4,7 +4,7 @@ Pydantic checks the types; its messages are written for programmers ("Input shou
 dictionary or instance of Allergies"). Each kind of error it reports is restated here as what is
 wrong and what to write, naming the field and the expected format, never the value that was
 written (it may be profile text). Only our own validators' messages (``ValueError`` in the models
-and ``packetgen/fields.py``) pass through as they are, because they are already written that way.
+and ``packetgen/model/fields.py``) pass through as they are, because they are already written that way.
 """
 
 from __future__ import annotations

@@ -182,7 +182,7 @@ class PrintSource:
     context: dict[str, Any]
 
     def __call__(self, plan: Plan) -> str:
-        from packetgen.build.document import environment
+        from packetgen.builder.document import environment
         from packetgen.pipeline.render import render
 
         return render(environment(self.look), self.template, {**self.context, "plan": plan})

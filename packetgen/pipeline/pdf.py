@@ -243,7 +243,7 @@ def pool_context() -> BaseContext:
     if threading.active_count() == 1:
         return multiprocessing.get_context("fork")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["packetgen.build.runner"])
+    context.set_forkserver_preload(["packetgen.builder.runner"])
     return context
 
 

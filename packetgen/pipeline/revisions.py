@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from packetgen.build.history import History, Revision, load_history, save_history, updated
+from packetgen.builder.history import History, Revision, load_history, save_history, updated
 from packetgen.model.documents import DocumentKind
 from packetgen.model.profile import Profile
 from packetgen.pipeline.shown import Today, View, profile_data

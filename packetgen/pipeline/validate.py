@@ -1,8 +1,8 @@
 """Validate stage: plain data -> ``Profile`` or ``Event``, with every problem reported at once.
 
-Pydantic does the type checking (``packetgen/messages.py`` restates its errors in plain words);
+Pydantic does the type checking (``packetgen/pipeline/messages.py`` restates its errors in plain words);
 this module runs the stages of one file in order: placeholders, types, then the checks that span
-fields (``packetgen/checks.py``), each skipping what an earlier one already reported. The build
+fields (``packetgen/pipeline/checks.py``), each skipping what an earlier one already reported. The build
 date (``--as-of``) travels in the validation context, so "not in the future" means the same day
 the documents are built for.
 """

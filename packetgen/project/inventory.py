@@ -6,7 +6,7 @@ naming its path. The warnings are printed by the CLI only, never written into a 
 index or a log under build/: a file name can hold a person's name or a diagnosis.
 
 Not reported: what packetgen reads (the profile, event files, the photo the profile names), the
-drill log, and editor litter (backups, swap files, dot-files: ``packetgen/cache.py`` decides).
+drill log, and editor litter (backups, swap files, dot-files: ``packetgen/builder/cache.py`` decides).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from packetgen.build.cache import is_source_file
+from packetgen.builder.cache import is_source_file
 from packetgen.model.errors import Problem
 from packetgen.project.folders import DRILL_LOG, PROFILE_NAMES, YAML_SUFFIXES, Project
 

@@ -15,10 +15,10 @@ Modelled on MkDocs' livereload and on what its users complained about:
   so writing output never triggers another rebuild;
 - a rebuild that raises is reported and the loop carries on; an invalid profile keeps its last
   good output, except what may show more than consent or sharing now allows (see
-  ``packetgen/withdraw.py``), and the report says which.
+  ``packetgen/builder/withdraw.py``), and the report says which.
 
 A profile or event change rebuilds only that person; a template or style change runs a full
-build in which the per-job cache keys (``packetgen/cache.py``) rebuild exactly the documents that
+build in which the per-job cache keys (``packetgen/builder/cache.py``) rebuild exactly the documents that
 use the changed file.
 """
 
@@ -36,11 +36,11 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-from packetgen.build.cache import is_source_file, tree_digest
-from packetgen.build.document import FORMATS
-from packetgen.build.jobs import BuildResult
-from packetgen.build.prune import describe
-from packetgen.build.runner import build
+from packetgen.builder.cache import is_source_file, tree_digest
+from packetgen.builder.document import FORMATS
+from packetgen.builder.jobs import BuildResult
+from packetgen.builder.prune import describe
+from packetgen.builder.runner import build
 from packetgen.pipeline.pdf import PdfSession
 from packetgen.pipeline.render import TemplateFault
 from packetgen.project.config import CONFIG_NAME

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any, TypeVar
 
-from packetgen.build.records import PersonRecord
+from packetgen.builder.records import PersonRecord
 from packetgen.pipeline.load import Document
 
 T = TypeVar("T")

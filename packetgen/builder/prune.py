@@ -6,7 +6,7 @@ A build leaves no document that its current inputs and options would not produce
   its cache entry says were made from its current inputs (a PDF from an earlier full build stays
   after ``--format html`` only while its inputs are unchanged); large-print twins without
   ``--large-print``, forms of deleted events and stale siblings are removed;
-- a person whose sources have errors keeps what ``packetgen/withdraw.py`` allows; the rest is
+- a person whose sources have errors keeps what ``packetgen/builder/withdraw.py`` allows; the rest is
   withdrawn, and the cache remembers it so the index keeps saying so until the errors are fixed;
 - a person no longer in people/ loses their folder, drill pages and cache entries;
 - a drill page goes when the responder packet it was made from is no longer the current one.
@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from packetgen.build.cache import BuildCache
-from packetgen.build.withdraw import decision_inputs, profile_scope, withdraw_reason
+from packetgen.builder.cache import BuildCache
+from packetgen.builder.withdraw import decision_inputs, profile_scope, withdraw_reason
 from packetgen.model.documents import ALL_DOCUMENTS, BY_NAME, EVENT_DOCUMENTS, LARGE_PRINT_DOCUMENTS
 from packetgen.pipeline.output import write_text
 from packetgen.project.folders import EVENT_ID, is_person_id
@@ -36,7 +36,7 @@ from packetgen.project.folders import EVENT_ID, is_person_id
 if TYPE_CHECKING:
     import datetime as dt
 
-    from packetgen.build.records import PersonRecord
+    from packetgen.builder.records import PersonRecord
 
 SUFFIXES = (".html", ".pdf", ".manifest.json")
 PERSON_NAMES = frozenset(k.name for k in ALL_DOCUMENTS)

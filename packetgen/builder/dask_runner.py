@@ -28,10 +28,9 @@ from packetgen.pipeline.output import write_atomic
 if TYPE_CHECKING:
     from jinja2 import Environment
 
-    from packetgen.build.cache import BuildCache
-    from packetgen.build.jobs import Job
-    from packetgen.build.jobs import BuildResult
-    from packetgen.build.runner import _Context
+    from packetgen.builder.cache import BuildCache
+    from packetgen.builder.jobs import BuildResult, Job
+    from packetgen.builder.runner import _Context
     from packetgen.pipeline.paginate import Plan, PrintRenderer
     from packetgen.pipeline.pdf import PdfRenderer, PdfSession
     from packetgen.project.folders import Project
@@ -94,7 +93,7 @@ def build_on_dask(ctx: _Context, pending: list[str], sources: dict[str, str], qu
 
     from tqdm import tqdm
 
-    from packetgen.build.runner import _build_people
+    from packetgen.builder.runner import _build_people
 
     client = connect(address)
     try:
@@ -112,11 +111,10 @@ def _render_on_dask(client: Any, styles_digest: str, project: Project, env: Envi
                     todo: list[tuple[Job, str]], formats: tuple[str, ...], suffixes: tuple[str, ...],
                     as_of: dt.date, stamp_time: str, session: PdfSession | None, cache: BuildCache,
                     result: BuildResult, progress: bool) -> None:
-    """``build._render_jobs`` for a cluster: HTML here, PDFs of a few people per Dask task."""
+    """``local.render_jobs`` for a cluster: HTML here, PDFs of a few people per Dask task."""
     from distributed import as_completed
 
-    from packetgen.build.document import manifest_bytes, render_person_document, write_page
-    from packetgen.build.document import output_path
+    from packetgen.builder.document import manifest_bytes, output_path, render_person_document, write_page
 
     want_pdf = "pdf" in formats
 

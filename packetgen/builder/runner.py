@@ -2,7 +2,7 @@
 
 Every person is loaded and validated before anything is written (as Pelican runs all context
 phases before output), and a person with errors gets nothing written: their last good output
-stays in ``build/``, except what ``packetgen/withdraw.py`` withdraws. ``packetgen/prune.py``
+stays in ``build/``, except what ``packetgen/builder/withdraw.py`` withdraws. ``packetgen/builder/prune.py``
 removes whatever this build would not produce (stale formats, twins, deleted events and people).
 """
 
@@ -11,36 +11,29 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment
-
-from packetgen.build.cache import CACHE_SCHEMA, BuildCache, clean_temp_files, combine, tree_digest
-from packetgen.build.document import (
+from packetgen.builder.cache import CACHE_SCHEMA, BuildCache, clean_temp_files, combine, tree_digest
+from packetgen.builder.document import (
     FORMATS,
     environment,
-    output_path,
-    output_suffixes,
     generated_at,
-    manifest_bytes,
+    output_suffixes,
     printed_time,
-    render_person_document,
-    write_page,
 )
-from packetgen.build.history import forget_removed
-from packetgen.build.index import copy_assets, index_row, write_index
-from packetgen.build.jobs import (
+from packetgen.builder.history import forget_removed
+from packetgen.builder.index import copy_assets, index_row, write_index
+from packetgen.builder.jobs import (
     BuildResult,
-    Job,
     job_key,
     plan_jobs,
     project_digests,
     with_history,
 )
-from packetgen.build.prune import (
-    Settled,
+from packetgen.builder.local import render_jobs as render_jobs_here
+from packetgen.builder.prune import (
     describe,
     remove_absent_people,
     settle_drills,
@@ -48,11 +41,9 @@ from packetgen.build.prune import (
     settle_valid,
     stems_by_person,
 )
-from packetgen.build.records import PersonRecord, load_person
-from packetgen.build.shard import Shard, load_cache, select_people
+from packetgen.builder.records import load_person
+from packetgen.builder.shard import Shard, load_cache, select_people
 from packetgen.copies.copies_index import ledger_digest
-from packetgen.model.errors import Problem
-from packetgen.pipeline.output import write_atomic
 from packetgen.pipeline.pdf import PdfSession, die_with_parent
 from packetgen.pipeline.revisions import record_history
 from packetgen.project.folders import Project
@@ -68,12 +59,6 @@ def _no_tqdm_monitor() -> None:
 
 
 _no_tqdm_monitor()
-
-
-PROGRESS_MIN = 6
-
-
-"""A progress bar only for builds of more than a handful of documents."""
 
 
 PARALLEL_PEOPLE = 8
@@ -109,8 +94,8 @@ def build(project: Project, *, people: list[str] | None = None, formats: tuple[s
     ``force`` rebuilds everything; ``progress`` shows a bar on a terminal; ``pdf`` is a session
     kept by the caller (watch) so fonts, CSS and worker processes outlive one build; ``workers``
     caps the worker processes (default: one per core). ``shard`` builds only that shard's people and
-    leaves the index to a later ``index_only`` build (``packetgen/shard.py``); ``dask`` is the address
-    of a Dask scheduler to render on (``packetgen/dask_runner.py``)."""
+    leaves the index to a later ``index_only`` build (``packetgen/builder/shard.py``); ``dask`` is the address
+    of a Dask scheduler to render on (``packetgen/builder/dask_runner.py``)."""
     import os
 
     as_of = as_of or dt.date.today()
@@ -153,7 +138,7 @@ def build(project: Project, *, people: list[str] | None = None, formats: tuple[s
     workers = workers or len(os.sched_getaffinity(0))
     try:
         if dask is not None:
-            from packetgen.build.dask_runner import build_on_dask
+            from packetgen.builder.dask_runner import build_on_dask
 
             build_on_dask(ctx, pending, sources, quick, cache, result, dask, digests.styles, progress)
         elif len(pending) >= PARALLEL_PEOPLE and workers > 1:
@@ -192,7 +177,7 @@ def _build_people(ctx: _Context, ids: list[str], sources: dict[str, str], quick:
                   render_jobs: Callable[..., None] | None = None) -> None:
     """Load, record history, plan, and render what changed for ``ids``; update ``cache`` and ``result``.
 
-    ``render_jobs`` replaces ``_render_jobs`` (same arguments): ``packetgen/dask_runner.py``'s."""
+    ``render_jobs`` replaces ``local.render_jobs`` (same arguments): ``dask_runner``'s."""
     project, as_of = ctx.project, ctx.as_of
     env = environment(project.look)
     digests = project_digests(project, env)
@@ -217,7 +202,7 @@ def _build_people(ctx: _Context, ids: list[str], sources: dict[str, str], quick:
         else:
             todo.append((job, key))
     try:
-        (render_jobs or _render_jobs)(project, env, todo, ctx.formats, ctx.suffixes, as_of, ctx.printed_time,
+        (render_jobs or render_jobs_here)(project, env, todo, ctx.formats, ctx.suffixes, as_of, ctx.printed_time,
                                       session, cache, result, progress)
     finally:
         cached = stems_by_person(cache)
@@ -237,7 +222,7 @@ def _build_people(ctx: _Context, ids: list[str], sources: dict[str, str], quick:
                                      if job.record is record and job.extra.get("gates")]
                 cache.record_person(record.person_id, quick[record.person_id], stems, row)
             else:
-                if not record.ok:  # keep the last good output, or withdraw it (packetgen/withdraw.py)
+                if not record.ok:  # keep the last good output, or withdraw it (packetgen/builder/withdraw.py)
                     settled = settle_failed(project.build_dir, record, cache, as_of, before)
                     result.settled[record.person_id] = settled
                     result.removed += settled.removed
@@ -258,7 +243,7 @@ def _build_part(ctx: _Context, ids: list[str], sources: dict[str, str], quick: d
                 jobs: dict[str, dict[str, Any]]) -> tuple[BuildResult, dict[str, Any], dict[str, Any]]:
     """A worker's share: some whole people. Returns what it did and its cache entries."""
     cache = BuildCache(ctx.project.build_dir, {"schema": CACHE_SCHEMA, "jobs": jobs, "people": {}})
-    from packetgen.build.pool import slim
+    from packetgen.builder.pool import slim
 
     result = BuildResult([])
     _build_people(ctx, ids, sources, quick, cache, result, _part_session, progress=False)
@@ -273,7 +258,7 @@ def _build_parallel(ctx: _Context, pending: list[str], sources: dict[str, str], 
 
     from tqdm import tqdm
 
-    from packetgen.build.pool import PEOPLE_PER_TASK, run_recycled
+    from packetgen.builder.pool import PEOPLE_PER_TASK, run_recycled
     from packetgen.pipeline.pdf import pool_context
 
     size = max(2, min(PEOPLE_PER_TASK, -(-len(pending) // (workers * 6))))
@@ -313,46 +298,3 @@ def _build_parallel(ctx: _Context, pending: list[str], sources: dict[str, str], 
             bar.update(len(chunk))
 
 
-def _render_jobs(project: Project, env: Environment, todo: list[tuple[Job, str]], formats: tuple[str, ...],
-                 suffixes: tuple[str, ...], as_of: dt.date, stamp_time: str, session: PdfSession | None,
-                 cache: BuildCache, result: BuildResult, progress: bool) -> None:
-    """Render HTML here; PDFs here for one or two, else across the session's worker processes."""
-    from concurrent.futures import Future, as_completed
-
-    from tqdm import tqdm
-
-    def wrote(path: Path, changed: bool) -> None:
-        (result.written if changed else result.unchanged).append(path)
-
-    def finish(stem: str, key: str, job_stem: Path, facts: dict[str, Any], changed: bool,
-               layout: dict[str, Any]) -> None:
-        """A PDF is written: its manifest now records the page count and what continued."""
-        wrote(output_path(project.build_dir, job_stem, ".pdf"), changed)
-        path = output_path(project.build_dir, job_stem, ".manifest.json")
-        layout = {k: v for k, v in layout.items() if k != "renders"}
-        wrote(path, write_atomic(path, manifest_bytes(facts | layout), durable=False))
-        cache.record_job(stem, key, suffixes)
-        bar.update()
-
-    pooled = session is not None and session.use_pool(len(todo))
-    futures: dict[Future[tuple[bool, dict[str, Any]]], tuple[str, str, Path, dict[str, Any]]] = {}
-    with tqdm(total=len(todo), unit="doc", disable=not progress or len(todo) < PROGRESS_MIN, leave=False) as bar:
-        for job, key in todo:
-            stamp = {"fingerprint": key[:10], "generated": stamp_time}
-            doc = render_person_document(env, job.record, job.kind, as_of, stamp, job.extra,
-                                         want_print=session is not None)
-            stem = job.stem.as_posix()
-            write_page(project, job.stem, doc, formats, session is not None, wrote)
-            result.rebuilt.append(stem)
-            if session is None:
-                cache.record_job(stem, key, suffixes)
-                bar.update()
-                continue
-            path = output_path(project.build_dir, job.stem, ".pdf")
-            args = (path, doc.print_html, job.kind.stylesheets, job.kind.forms, doc.source, doc.plan())
-            if not pooled:
-                finish(stem, key, job.stem, doc.manifest, *session.render_to(*args))
-            else:
-                futures[session.submit(*args)] = (stem, key, job.stem, doc.manifest)
-        for future in as_completed(futures):
-            finish(*futures[future], *future.result())

@@ -6,7 +6,7 @@ changed: an allergy without a reaction cannot widen an audience. It is wrong whe
 or may be, in a consent record or a ``sharing:`` field (the supervisor may be half-way through
 withdrawing something), when the consents or sharing classes differ from those the documents were
 built with, or when a consent a document relies on is not in force on this build's date. Those
-documents are withdrawn (``packetgen/prune.py`` removes them and the index says so).
+documents are withdrawn (``packetgen/builder/prune.py`` removes them and the index says so).
 
 Which documents, exactly:
 
@@ -36,10 +36,10 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
-from packetgen.build.cache import data_digest
+from packetgen.builder.cache import data_digest
 from packetgen.model.errors import Problem
-from packetgen.model.sharing import SECTION_NAMES
 from packetgen.model.profile import Consent, Profile
+from packetgen.model.sharing import SECTION_NAMES
 from packetgen.pipeline.messages import model_fields_at
 from packetgen.pipeline.select import in_force
 
@@ -47,7 +47,7 @@ Scope = Literal["none", "consents", "sharing"]
 """What a person's errors may have changed: nothing a document may show, consents, or sharing."""
 
 SEES_EVERYTHING = "internal-staff"
-"""The audience that receives every sharing class by right (``packetgen/audiences.py``)."""
+"""The audience that receives every sharing class by right (``packetgen/model/audiences.py``)."""
 
 MAY_HAVE_CHANGED = "what consent or sharing allows may have changed"
 

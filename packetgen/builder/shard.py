@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from packetgen.build.cache import CACHE_NAME, CACHE_SCHEMA, BuildCache
+from packetgen.builder.cache import CACHE_NAME, CACHE_SCHEMA, BuildCache
 from packetgen.pipeline.output import write_text
 
 log = logging.getLogger(__name__)
