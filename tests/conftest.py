@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
-from click.testing import CliRunner
+from bs4 import BeautifulSoup, Tag
+from click.testing import CliRunner, Result
 from playwright.sync_api import Browser, sync_playwright
 from pypdf import PdfReader
 
@@ -24,7 +24,7 @@ AS_OF = "2026-11-23"
 AS_OF_DATE = dt.date(2026, 11, 23)
 
 
-def run_cli(*args: str) -> CliRunnerResult:  # noqa: F821
+def run_cli(*args: str) -> Result:
     """Run packetgen in-process and return click's result (exit_code, output)."""
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
@@ -58,6 +58,20 @@ def pdf_metadata_text(path: Path) -> str:
 
 def html_soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def one(within: Tag, selector: str) -> Tag:
+    """The element `selector` finds in `within`; the test fails here, naming the selector, if there is none."""
+    tag = within.select_one(selector)
+    assert tag is not None, f"nothing matches {selector!r}"
+    return tag
+
+
+def attr(tag: Tag, name: str) -> str:
+    """A single-valued attribute (href, src, alt, lang, data-*) of `tag`; fails if missing or multi-valued."""
+    value = tag[name]
+    assert isinstance(value, str), f"{name}={value!r}"
+    return value
 
 
 def visible_text(path: Path) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import AS_OF, REPO, copy_demo, pdf_text, run_cli, visible_text
 
-from packetgen.build.cache import CACHE_NAME, clean_temp_files
+from packetgen.builder.cache import CACHE_NAME, clean_temp_files
 
 DEMO_IDS = ("dana-k", "jay-t", "rosa-m")
 

@@ -19,8 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from profiles import marked_profile, marker, write_profile
 
-from packetgen.build.document import render_person_document
-from packetgen.build.records import load_person
+from packetgen.builder.document import render_person_document
+from packetgen.builder.records import load_person
 from packetgen.model.audiences import AUDIENCES
 from packetgen.model.documents import BY_NAME
 from packetgen.model.sharing import SECTION_NAMES

@@ -67,7 +67,7 @@ class DieOnce(distributed.WorkerPlugin):
         self.marker = marker
 
     def setup(self, worker: object) -> None:
-        import packetgen.build.dask_runner as runner
+        import packetgen.builder.dask_runner as runner
 
         original, marker = runner.render_pdfs, self.marker
 
@@ -100,7 +100,7 @@ def test_a_killed_worker_leaves_no_partial_file(people: Path, cluster: str) -> N
 
 
 def test_no_scheduler_there_is_said_plainly(people: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("packetgen.build.dask_runner.CONNECT_TIMEOUT", "2s")
+    monkeypatch.setattr("packetgen.builder.dask_runner.CONNECT_TIMEOUT", "2s")
     result = run_cli("build", "--root", str(people), "--as-of", AS_OF, "--dask", "tcp://127.0.0.1:9")
     assert result.exit_code != 0
     assert "--dask: tcp://127.0.0.1:9: no Dask scheduler answered there" in result.output

@@ -134,7 +134,7 @@ def test_answer_key_page_follows_the_layout_when_medications_continue(project: P
                                      "purpose": "a purpose long enough to take two lines in a column"}
                                     for i in range(40)]  # more than page 1 holds
     write_profile(project, "testa", data)
-    from packetgen.build.records import load_person
+    from packetgen.builder.records import load_person
     from packetgen.pipeline.pdf import PdfRenderer
     from packetgen.pipeline.render import make_environment
     from packetgen.project.folders import open_project

@@ -29,7 +29,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from profiles import dump_yaml
 
-from packetgen.build.records import load_person
+from packetgen.builder.records import load_person
 from packetgen.project.folders import open_project
 
 EXAMPLES = int(os.environ.get("PACKETGEN_FUZZ_EXAMPLES", "1000"))

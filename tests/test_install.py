@@ -48,7 +48,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     names = zipfile.ZipFile(wheel).namelist()
     for shipped in ["packetgen/templates/responder_packet.html.j2", "packetgen/templates/partials/macros.html.j2",
                     "packetgen/styles/packet.css", "packetgen/styles/fonts/AtkinsonHyperlegible-Regular.ttf",
-                    "packetgen/skeleton/people/alex-b/profile.yaml", "packetgen/starter.yaml"]:
+                    "packetgen/skeleton/people/alex-b/profile.yaml", "packetgen/project/starter.yaml"]:
         assert shipped in names, shipped
     env = base / "venv"
     venv.create(env, with_pip=False)

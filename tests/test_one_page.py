@@ -35,8 +35,8 @@ import pdfplumber
 import pytest
 from corpus import write_corpus
 
-from packetgen.build.document import environment, render_person_document
-from packetgen.build.records import load_person
+from packetgen.builder.document import environment, render_person_document
+from packetgen.builder.records import load_person
 from packetgen.model.documents import BY_NAME, large_print
 from packetgen.pipeline import pdf
 from packetgen.project.folders import open_project

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from conftest import AS_OF, REPO, html_soup, pdf_text, run_cli, visible_text
 
-from packetgen.build.cache import CACHE_NAME
+from packetgen.builder.cache import CACHE_NAME
 
 BEHAVIORAL = "Bipolar I disorder"
 SISTER = "Eva Kowalski"

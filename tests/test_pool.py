@@ -8,11 +8,11 @@ import pytest
 from conftest import AS_OF, copy_demo, run_cli
 from profiles import marked_profile, write_profile
 
-from packetgen.build.pool import generations
+from packetgen.builder.pool import generations
 
 
 def test_generations_bound_the_people_per_worker(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("packetgen.build.pool.RECYCLE_AFTER_PEOPLE", 12)
+    monkeypatch.setattr("packetgen.builder.pool.RECYCLE_AFTER_PEOPLE", 12)
     chunks = [[f"p{i}", f"q{i}"] for i in range(25)]  # 2 people each
     split = generations(chunks, workers=2, people_per_chunk=2)
     assert [len(g) for g in split] == [12, 12, 1]  # 2 workers x 12 people = 24 people = 12 chunks per pool
@@ -21,7 +21,7 @@ def test_generations_bound_the_people_per_worker(monkeypatch: pytest.MonkeyPatch
 
 def test_recycled_pools_build_what_one_process_builds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
-    monkeypatch.setattr("packetgen.build.pool.RECYCLE_AFTER_PEOPLE", 2)  # a new pool every few people
+    monkeypatch.setattr("packetgen.builder.pool.RECYCLE_AFTER_PEOPLE", 2)  # a new pool every few people
     copy_demo(tmp_path)
     for i in range(7):
         write_profile(tmp_path, f"p-{i:02d}", marked_profile())

@@ -26,8 +26,8 @@ from corpus import write_corpus
 from PIL import Image, ImageChops
 from test_demo_packets import DEMO_IDS
 
-from packetgen.build.document import render_person_document
-from packetgen.build.records import load_person
+from packetgen.builder.document import render_person_document
+from packetgen.builder.records import load_person
 from packetgen.model.documents import BY_NAME
 from packetgen.pipeline.pdf import PdfRenderer
 from packetgen.pipeline.render import make_environment
