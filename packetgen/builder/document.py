@@ -17,10 +17,11 @@ from jinja2 import Environment
 
 from packetgen import __version__
 from packetgen.builder.records import PersonRecord
-from packetgen.copies.checkcode import check_code, content_fingerprint, visible_content
 from packetgen.model.documents import (
     DocumentKind,
 )
+from packetgen.pipeline.checkcode import check_code, content_fingerprint, visible_content
+from packetgen.pipeline.dates import generated_text
 from packetgen.pipeline.output import write_atomic
 from packetgen.pipeline.paginate import Plan, PrintSource, new_plan, ordered_medications
 from packetgen.pipeline.pdf import STYLESHEET
@@ -30,7 +31,6 @@ from packetgen.pipeline.rules import (
     ReviewStatus,
 )
 from packetgen.pipeline.select import Selection, select
-from packetgen.project.config import generated_text
 from packetgen.project.folders import Project
 
 log = logging.getLogger(__name__)
@@ -77,7 +77,7 @@ def render_person_document(
     review = record.review(as_of)
     label = (extra or {}).get("version_label") or str(profile.plan.version)
     photo = photo_data_uri(record)
-    # The check code printed next to the version: from what this sheet shows (packetgen/copies/checkcode.py).
+    # The check code printed next to the version: from what this sheet shows (packetgen/pipeline/checkcode.py).
     stamp = {**stamp, "check": check_code(content_fingerprint(
         record.person_id, kind.name, visible_content(profile, kind, as_of), photo, extra))}
     context: dict[str, Any] = {

@@ -10,20 +10,21 @@ from typing import Any
 
 from jinja2 import Environment
 
-from packetgen.builder.cache import BuildCache, Digests, combine, data_digest
+from packetgen.builder.cache import BuildCache, Digests
+from packetgen.builder.copies_index import index_counts
 from packetgen.builder.document import photo_data_uri
-from packetgen.builder.history import last_version
 from packetgen.builder.jobs import BuildResult
 from packetgen.builder.prune import (
     formats_on_disk,
     withdrawn,
 )
 from packetgen.builder.records import PersonRecord, derive_events, load_person
-from packetgen.copies.copies_index import index_counts
 from packetgen.model.documents import (
     ALL_DOCUMENTS,
     BY_NAME,
 )
+from packetgen.pipeline.digest import combine, data_digest
+from packetgen.pipeline.history import last_version
 from packetgen.pipeline.output import write_atomic, write_text
 from packetgen.pipeline.pdf import STYLESHEET
 from packetgen.pipeline.render import render

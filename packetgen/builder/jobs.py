@@ -12,7 +12,7 @@ from typing import Any
 
 from jinja2 import Environment
 
-from packetgen.builder.cache import Digests, combine, data_digest, tree_digest
+from packetgen.builder.cache import Digests
 from packetgen.builder.document import environment, generated_at
 from packetgen.builder.prune import Settled
 from packetgen.builder.records import PersonRecord, derive_events
@@ -24,6 +24,7 @@ from packetgen.model.documents import (
     large_print,
 )
 from packetgen.model.errors import Problem
+from packetgen.pipeline.digest import combine, data_digest, tree_digest
 from packetgen.pipeline.render import age_on, long_date
 from packetgen.pipeline.revisions import PersonHistory, person_history, version_not_raised
 from packetgen.pipeline.rules import (

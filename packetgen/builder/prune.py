@@ -30,8 +30,8 @@ from typing import TYPE_CHECKING, Any
 from packetgen.builder.cache import BuildCache
 from packetgen.builder.withdraw import decision_inputs, profile_scope, withdraw_reason
 from packetgen.model.documents import ALL_DOCUMENTS, BY_NAME, EVENT_DOCUMENTS, LARGE_PRINT_DOCUMENTS
+from packetgen.model.ids import EVENT_ID, is_person_id
 from packetgen.pipeline.output import write_text
-from packetgen.project.folders import EVENT_ID, is_person_id
 
 if TYPE_CHECKING:
     import datetime as dt

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from packetgen.builder.cache import CACHE_SCHEMA, BuildCache, clean_temp_files, combine, tree_digest
+from packetgen.builder.cache import CACHE_SCHEMA, BuildCache, clean_temp_files
+from packetgen.builder.copies_index import ledger_digest
 from packetgen.builder.document import (
     FORMATS,
     environment,
@@ -23,7 +24,6 @@ from packetgen.builder.document import (
     output_suffixes,
     printed_time,
 )
-from packetgen.builder.history import forget_removed
 from packetgen.builder.index import copy_assets, index_row, write_index
 from packetgen.builder.jobs import (
     BuildResult,
@@ -43,7 +43,8 @@ from packetgen.builder.prune import (
 )
 from packetgen.builder.records import load_person
 from packetgen.builder.shard import Shard, load_cache, select_people
-from packetgen.copies.copies_index import ledger_digest
+from packetgen.pipeline.digest import combine, tree_digest
+from packetgen.pipeline.history import forget_removed
 from packetgen.pipeline.pdf import PdfSession, die_with_parent
 from packetgen.pipeline.revisions import record_history
 from packetgen.project.folders import Project

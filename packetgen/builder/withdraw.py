@@ -36,10 +36,10 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
-from packetgen.builder.cache import data_digest
 from packetgen.model.errors import Problem
 from packetgen.model.profile import Consent, Profile
 from packetgen.model.sharing import SECTION_NAMES
+from packetgen.pipeline.digest import data_digest
 from packetgen.pipeline.messages import model_fields_at
 from packetgen.pipeline.select import in_force
 

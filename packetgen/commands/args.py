@@ -10,8 +10,9 @@ from pathlib import Path
 
 import click
 
+from packetgen.model.ids import PERSON_ID_RULE, is_person_id
 from packetgen.project.config import CONFIG_NAME, read_config
-from packetgen.project.folders import PERSON_ID_RULE, Project, find_project, is_person_id
+from packetgen.project.folders import Project, find_project
 
 
 class PersonId(click.ParamType):  # type: ignore[type-arg]  # generic in newer click only

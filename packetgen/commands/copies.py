@@ -13,10 +13,10 @@ import click
 from packetgen.builder.records import load_people
 from packetgen.commands.args import PERSON, require_profiles
 from packetgen.commands.options import DATE, as_of_date, as_of_option, root_option
-from packetgen.copies.ledger import RUN_ID
 from packetgen.model.copies import COPYABLE, LOCATION, LOCATION_RULE
 from packetgen.model.errors import errors
 from packetgen.project.folders import open_project
+from packetgen.project.ledger import RUN_ID
 
 
 class _Named(click.ParamType):  # type: ignore[type-arg]  # generic in newer click only
@@ -62,7 +62,7 @@ def copies_confirm_command(root: Path, as_of: dt.datetime | None, person_id: str
                            run_id: str | None, documents: tuple[str, ...], by: str, on: dt.datetime | None) -> None:
     """Record in people/<id>/copies.jsonl that current copies were placed (or a whole print run's)."""
     from packetgen.copies.confirm import confirm_place, confirm_run
-    from packetgen.copies.ledger import ledger_path, valid_who
+    from packetgen.project.ledger import ledger_path, valid_who
 
     if bool(run_id) == bool(person_id or location) or (not run_id and not (person_id and location)):
         raise click.UsageError("give PERSON_ID LOCATION, or --run RUN (not both)")
@@ -144,8 +144,8 @@ def verify_command(root: Path, as_of: dt.datetime | None, code: str) -> None:
     """Is the sheet with this check code (in its footer, next to the plan version) current?
 
     Exit status: 0 current; 1 not current (it says what replaced it and when); 3 not on record."""
-    from packetgen.copies.checkcode import normalize_code
     from packetgen.copies.verify import verdict_lines, verify
+    from packetgen.pipeline.checkcode import normalize_code
 
     normalized = normalize_code(code)
     if normalized is None:

@@ -13,14 +13,14 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field, replace
 
+from packetgen.builder.copies_index import index_slots
 from packetgen.builder.document import generated_at, photo_data_uri
 from packetgen.builder.records import load_person
 from packetgen.copies.copies import placements_now
-from packetgen.copies.copies_index import index_slots
-from packetgen.copies.ledger import Placement, append, from_data, read_ledger
 from packetgen.copies.printrun import RUN_FORMAT, run_dir
 from packetgen.model.errors import Problem
 from packetgen.project.folders import Project
+from packetgen.project.ledger import Placement, append, from_data, read_ledger
 
 RERUN = "print the run again with `packetgen print`"
 

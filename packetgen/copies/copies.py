@@ -21,16 +21,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from packetgen.builder.document import generated_at, photo_data_uri
-from packetgen.builder.history import describe_changes
 from packetgen.builder.jobs import plan_jobs
 from packetgen.builder.records import PersonRecord
-from packetgen.copies.checkcode import content_fingerprint, visible_content
-from packetgen.copies.ledger import Placement, latest, read_ledger
 from packetgen.model.copies import COPY_KINDS, CopyPlace
 from packetgen.model.documents import DocumentKind
 from packetgen.model.errors import Problem
+from packetgen.pipeline.checkcode import content_fingerprint, visible_content
+from packetgen.pipeline.history import describe_changes
 from packetgen.pipeline.revisions import PersonHistory, person_history, record_history
 from packetgen.project.folders import Project
+from packetgen.project.ledger import Placement, latest, read_ledger
 
 
 @dataclass(frozen=True)

@@ -25,15 +25,15 @@ from typing import Any
 
 import pikepdf
 
-from packetgen.builder.cache import tree_digest
 from packetgen.builder.document import environment, generated_at, printed_time, render_person_document
 from packetgen.builder.jobs import Job, job_key, project_digests, with_history
 from packetgen.builder.records import PersonRecord
-from packetgen.copies.checkcode import check_code
 from packetgen.copies.copies import PersonCopies, SlotState, history_of, person_copies
 from packetgen.copies.pdfmerge import combine
 from packetgen.model.copies import COPY_KINDS, CopyPlace
 from packetgen.model.errors import Problem
+from packetgen.pipeline.checkcode import check_code
+from packetgen.pipeline.digest import tree_digest
 from packetgen.pipeline.output import write_atomic, write_text
 from packetgen.pipeline.pdf import PdfRenderer
 from packetgen.pipeline.render import render

@@ -17,13 +17,13 @@ from typing import Literal
 from packetgen.builder.document import photo_data_uri
 from packetgen.builder.jobs import plan_event_jobs
 from packetgen.builder.records import PersonRecord, load_people
-from packetgen.copies.checkcode import check_code, content_fingerprint, visible_content
 from packetgen.copies.copies import Current, Version, current_versions, history_of
-from packetgen.copies.ledger import read_ledger
 from packetgen.copies.printrun import RUN_FORMAT, run_dir
 from packetgen.model.copies import COPY_KINDS, COPYABLE
+from packetgen.pipeline.checkcode import check_code, content_fingerprint, visible_content
 from packetgen.pipeline.render import long_date
 from packetgen.project.folders import Project
+from packetgen.project.ledger import read_ledger
 
 State = Literal["current", "replaced", "unknown"]
 

@@ -13,8 +13,9 @@ from pydantic import ValidationError
 from packetgen.builder.document import generated_at
 from packetgen.drill.results import DrillRun, LogEntry, parse_results_csv, parse_results_json
 from packetgen.model.errors import Problem
+from packetgen.model.ids import DRILL_LOG
 from packetgen.pipeline.output import write_atomic
-from packetgen.project.folders import DRILL_LOG, Project
+from packetgen.project.folders import Project
 
 log = logging.getLogger(__name__)
 

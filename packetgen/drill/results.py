@@ -17,10 +17,10 @@ from pydantic import Field, ValidationError, model_validator
 
 from packetgen.drill.questions import BANK
 from packetgen.model.errors import Problem, dotted
+from packetgen.model.ids import PERSON_ID
 from packetgen.model.sharing import Strict
 from packetgen.pipeline.load import Document, load_yaml
 from packetgen.pipeline.validate import pydantic_problems
-from packetgen.project.folders import PERSON_ID
 
 log = logging.getLogger(__name__)
 

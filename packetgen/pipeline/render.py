@@ -23,7 +23,7 @@ from markdown_it.token import Token
 from markupsafe import Markup
 
 from packetgen.model.event import EVENT_TYPE_LABELS
-from packetgen.project.config import DEFAULT_DATE_STYLE, format_date
+from packetgen.pipeline.dates import DEFAULT_DATE_STYLE, format_date
 
 
 def _links_as_text(state: StateCore) -> None:

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from packetgen.builder.history import History, Revision, load_history, save_history, updated
 from packetgen.model.documents import DocumentKind
 from packetgen.model.profile import Profile
+from packetgen.pipeline.history import History, Revision, load_history, save_history, updated
 from packetgen.pipeline.shown import Today, View, profile_data
 from packetgen.pipeline.versions import DocumentHistory, document_history, version_unchanged_since
 

@@ -19,6 +19,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from packetgen.model.errors import Problem, dotted
 from packetgen.model.event import Event
+from packetgen.model.ids import EVENT_ID
 from packetgen.model.profile import Profile
 from packetgen.model.sharing import class_of
 from packetgen.pipeline.characters import normalised
@@ -26,7 +27,6 @@ from packetgen.pipeline.checks import Parts, event_checks, profile_checks
 from packetgen.pipeline.load import Document, FieldPath
 from packetgen.pipeline.messages import pydantic_problems
 from packetgen.pipeline.person_files import path_problems
-from packetgen.project.folders import EVENT_ID
 
 __all__ = ["pydantic_problems", "section_class", "typed", "validate_event", "validate_profile"]
 

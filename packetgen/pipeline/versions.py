@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from packetgen.builder.history import Revision, describe_changes
+from packetgen.pipeline.history import Revision, describe_changes
 from packetgen.pipeline.render import long_date
 
 ViewOf = Callable[[dict[str, Any]], dict[str, Any]]

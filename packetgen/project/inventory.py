@@ -15,9 +15,10 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from packetgen.builder.cache import is_source_file
 from packetgen.model.errors import Problem
-from packetgen.project.folders import DRILL_LOG, PROFILE_NAMES, YAML_SUFFIXES, Project
+from packetgen.model.ids import DRILL_LOG
+from packetgen.pipeline.digest import is_source_file
+from packetgen.project.folders import PROFILE_NAMES, YAML_SUFFIXES, Project
 
 _WHAT_IS_READ = "packetgen reads profile.yaml, events/*.yaml, the photo the profile names and drills.jsonl"
 

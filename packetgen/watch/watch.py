@@ -36,15 +36,16 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-from packetgen.builder.cache import is_source_file, tree_digest
 from packetgen.builder.document import FORMATS
 from packetgen.builder.jobs import BuildResult
 from packetgen.builder.prune import describe
 from packetgen.builder.runner import build
+from packetgen.model.ids import is_person_id
+from packetgen.pipeline.digest import is_source_file, tree_digest
 from packetgen.pipeline.pdf import PdfSession
 from packetgen.pipeline.render import TemplateFault
 from packetgen.project.config import CONFIG_NAME
-from packetgen.project.folders import Project, is_person_id, open_project
+from packetgen.project.folders import Project, open_project
 
 log = logging.getLogger(__name__)
 

@@ -12,11 +12,11 @@ import datetime as dt
 import hashlib
 from typing import Any
 
-from packetgen.copies.checkcode import content_fingerprint, visible_content
-from packetgen.copies.ledger import latest, ledger_path, read_ledger
 from packetgen.model.copies import COPY_KINDS
 from packetgen.model.profile import Profile
+from packetgen.pipeline.checkcode import content_fingerprint, visible_content
 from packetgen.project.folders import Project
+from packetgen.project.ledger import latest, ledger_path, read_ledger
 
 
 def index_slots(person_id: str, profile: Profile, photo: str | None, as_of: dt.date) -> list[dict[str, Any]]:

@@ -21,11 +21,12 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from packetgen.copies.checkcode import FINGERPRINT_CHARS, check_code
 from packetgen.model.copies import COPYABLE, LOCATION, LOCATION_RULE
 from packetgen.model.errors import Problem
+from packetgen.model.ids import COPIES_LOG
+from packetgen.pipeline.checkcode import FINGERPRINT_CHARS, check_code
 from packetgen.pipeline.output import write_atomic
-from packetgen.project.folders import COPIES_LOG, Project
+from packetgen.project.folders import Project
 
 RUN_ID = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}-[0-9]{1,4}")
 """A print run's id, ``2026-11-23-1``: the date and the run's number that day."""

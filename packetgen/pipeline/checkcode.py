@@ -22,9 +22,9 @@ import datetime as dt
 import hashlib
 from typing import Any
 
-from packetgen.builder.cache import data_digest
 from packetgen.model.documents import DocumentKind
 from packetgen.model.profile import Profile
+from packetgen.pipeline.digest import data_digest
 from packetgen.pipeline.shown import Today, profile_data
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
