@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import REPO, html_soup, pdf_text, run_cli, visible_text
+from conftest import REPO, attr, html_soup, one, pdf_text, run_cli, visible_text
 from events import event_data, write_event
 from profiles import marked_profile, write_profile
 
@@ -55,7 +55,7 @@ def test_notification_timeliness_on_time_late_missing(history: Path) -> None:
     soup = html_soup(folder / "report.html")
     states = {row["data-event"]: row["data-timeliness"] for row in soup.select("[data-timeliness]")}
     assert states == {"2026-06-03-ed": "on-time", "2026-06-20-injury": "late", "2026-07-10-police": "missing"}
-    summary = soup.select_one('[data-summary="thresholds"]').get_text(" ", strip=True)
+    summary = one(soup, '[data-summary="thresholds"]').get_text(" ", strip=True)
     assert "3 events required notification: 1 on time, 1 late, 1 missing" in summary
     assert "median 16.0 h" in summary and "worst 30.0 h" in summary
     pdf = " ".join(pdf_text(folder / "report.pdf").split())
@@ -73,7 +73,7 @@ def test_weak_update_is_flagged(history: Path) -> None:
     weak = [li for li in soup.select('[data-section="completeness"] li') if "Weak update" in li.get_text()]
     assert [li["data-event"] for li in weak] == ["2026-06-20-injury"]
     assert "'is being monitored'" in weak[0].get_text() and "no support change" in weak[0].get_text()
-    assert "1 weak update(s)" in soup.select_one('[data-summary="completeness"]').get_text(" ", strip=True)
+    assert "1 weak update(s)" in one(soup, '[data-summary="completeness"]').get_text(" ", strip=True)
 
 
 def test_repeated_gap_across_three_events_is_listed_first(history: Path) -> None:
@@ -103,8 +103,8 @@ def test_trend_shows_month_over_month_improvement(history: Path) -> None:
     june, july = (int(rows[m][1].rstrip("%")) for m in ("2026-06", "2026-07"))
     assert july > june
     assert rows["2026-06"][3] == "1" and rows["2026-07"][3] == "0"  # weak updates per month
-    img = html_soup(folder / "report.html").select_one("img.chart")
-    assert img["src"].startswith("data:image/svg+xml;base64,") and "monthly figures" in img["alt"]
+    img = one(html_soup(folder / "report.html"), "img.chart")
+    assert attr(img, "src").startswith("data:image/svg+xml;base64,") and "monthly figures" in img["alt"]
 
 
 def test_deidentified_view_has_no_names_or_free_text(history: Path) -> None:
@@ -146,7 +146,7 @@ def test_records_with_errors_become_findings(history: Path) -> None:
     write_event(history, "otto", "2026-07-20-bad", "occurred_at: 2026-07-20 10:00\ntype: [unclosed\n")
     output, folder = audit(history)
     assert "records with errors: 1 problem(s)" in output
-    errors = html_soup(folder / "report.html").select_one('[data-section="errors"]').get_text(" ", strip=True)
+    errors = one(html_soup(folder / "report.html"), '[data-section="errors"]').get_text(" ", strip=True)
     assert "people/otto/events/2026-07-20-bad.yaml:2" in errors
 
 
@@ -163,7 +163,7 @@ def test_demo_audit_has_a_finding_in_every_category() -> None:
         assert any("Weak update" in li.get_text() for li in soup.select('[data-section="completeness"] li'))
         assert soup.select('[data-section="follow-through"] li[data-event]')
         assert len(soup.select("[data-month]")) >= 3
-        evidence = soup.select_one('[data-section="evidence"]').get_text(" ", strip=True)
+        evidence = one(soup, '[data-section="evidence"]').get_text(" ", strip=True)
         assert "took effect" in evidence and "run(s)" in evidence and "expires" in evidence
         shutil.rmtree(Path(tmp) / "audit")
 

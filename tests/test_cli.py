@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
-from conftest import AS_OF, REPO, html_soup, pdf_text, run_cli
+from conftest import AS_OF, REPO, attr, html_soup, pdf_text, run_cli
 from profiles import marked_profile, write_profile
 
 from packetgen.model.profile import Profile
@@ -60,7 +60,7 @@ def test_injected_html_in_free_text_renders_inert(project: Path) -> None:
     assert soup.find("script") is None
     assert all(not tag.has_attr("onerror") for tag in soup.find_all(True))
     assert soup.find("img", src="x") is None and soup.find("img", src="http://example.com/p.png") is None
-    assert all(not a.get("href", "").startswith("javascript:") for a in soup.find_all("a"))
+    assert all(not attr(a, "href").startswith("javascript:") for a in soup.find_all("a", href=True))
     assert '<script>alert("x")</script>' in soup.get_text()  # shown as text, not run
     assert soup.find("strong", string="bold") is not None    # Markdown still works
     assert "alert" in pdf_text(path.with_suffix(".pdf"))
@@ -125,11 +125,15 @@ def test_long_medication_list_continues_on_page_two(project: Path) -> None:
 def test_photo_is_embedded_with_alt_text(demo_build: Path) -> None:
     soup = html_soup(demo_build / "jay-t" / "responder-packet.html")
     img = soup.select_one(".photo img")
-    assert img is not None and img["alt"] == "Photo of Jay" and img["src"].startswith("data:image/svg+xml;base64,")
+    assert (img is not None and img["alt"] == "Photo of Jay"
+            and attr(img, "src").startswith("data:image/svg+xml;base64,"))
     from pypdf import PdfReader
+    from pypdf.generic import DictionaryObject
 
     page = PdfReader(demo_build / "jay-t" / "responder-packet.pdf").pages[0]
-    assert "/XObject" in page["/Resources"]
+    resources = page["/Resources"]
+    assert isinstance(resources, DictionaryObject)
+    assert "/XObject" in resources
 
 
 def test_missing_photo_file_is_an_error(project: Path) -> None:

@@ -11,7 +11,7 @@ import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from conftest import AS_OF, AS_OF_DATE, pdf_metadata_text, pdf_text, run_cli
@@ -27,6 +27,10 @@ from packetgen.model.sharing import SECTION_NAMES
 from packetgen.pipeline.pdf import PdfRenderer
 from packetgen.pipeline.render import make_environment
 from packetgen.project.folders import open_project
+
+if TYPE_CHECKING:
+    from packetgen.builder.document import Rendered
+    from packetgen.builder.records import PersonRecord
 
 # The policy, as DESIGN.md states it: which classes each recipient gets without a consent record.
 BY_RIGHT = {
@@ -106,7 +110,8 @@ DEFAULTS = {"communication": "responder", "baseline": "responder", "allergies": 
             "behavioral_health": "consent", "internal_notes": "internal"}
 
 
-def render_for(project: Path, person_id: str, template: str, audience: str, day: dt.date) -> tuple[str, Any]:
+def render_for(project: Path, person_id: str, template: str, audience: str,
+               day: dt.date) -> tuple[Rendered, PersonRecord]:
     """Render a template for any audience through the real select and render stages."""
     record = load_person(open_project(project), person_id, as_of=day)
     assert record.profile is not None, record.problems

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 from buildscan import where
-from conftest import REPO, copy_demo, html_soup, run_cli
+from conftest import REPO, copy_demo, html_soup, one, run_cli
 from profiles import marked_profile, write_profile
 
 AS_OF = "2026-11-23"
@@ -162,7 +162,7 @@ def test_confirm_appends_one_line_per_document_and_rebuilds_nothing(demo: Path) 
     # Not a document input: nothing is rebuilt, the source fingerprints stay, the index counts move.
     rebuilt = cli("build", "--as-of", AS_OF, "--format", "html", "--quiet", root=demo, code=0)
     assert ": 0 documents rebuilt" in rebuilt
-    cell = html_soup(demo / "build/index.html").select_one('tr[data-person="dana-k"] td[data-field="copies"]')
+    cell = one(html_soup(demo / "build/index.html"), 'tr[data-person="dana-k"] td[data-field="copies"]')
     assert cell.get_text(" ", strip=True) == "3 current, 2 stale"
 
 
@@ -251,7 +251,7 @@ def test_where_copies_are_kept_never_reaches_a_document_or_rests_in_build(projec
     cli("build", "--as-of", AS_OF, "--quiet", root=project, code=0)
     # Not in any document, manifest, the index, the cache or the revision history.
     assert where(project / "build", ["MKwherecopies", "MKkeptby", "mkplace"]) == []
-    row = html_soup(project / "build/index.html").select_one('tr[data-person="testa"] td[data-field="copies"]')
+    row = one(html_soup(project / "build/index.html"), 'tr[data-person="testa"] td[data-field="copies"]')
     assert row.get_text(" ", strip=True) == "0 current, 2 stale"
     # A print run's separator sheet names its own place (it is the staff's sheet to place them).
     cli("print", "--as-of", AS_OF, root=project, code=0)

@@ -12,6 +12,7 @@ from conftest import AS_OF, run_cli
 from profiles import marked_profile, write_profile
 
 distributed = pytest.importorskip("distributed")
+from distributed import WorkerPlugin  # noqa: E402  (after the skip: only there with the dask extra)
 
 PEOPLE = ("ana-d", "ben-d")
 
@@ -59,7 +60,7 @@ def test_dask_build_equals_the_local_build(people: Path, cluster: str) -> None:
     assert " 0 documents rebuilt" in build(people, "--out", str(remote), "--dask", cluster)
 
 
-class DieOnce(distributed.WorkerPlugin):
+class DieOnce(WorkerPlugin):
     """In each worker: the first PDF task to run (across workers: a marker file decides) renders,
     then the worker process dies before returning, as one killed mid-task would."""
 

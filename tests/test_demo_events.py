@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import AS_OF, REPO, html_soup, pdf_text, run_cli, visible_text
+from conftest import AS_OF, REPO, attr, html_soup, one, pdf_text, run_cli, visible_text
 
 EVENT_FILES = sorted((REPO / "people").glob("*/events/*.yaml"))
 
@@ -102,11 +102,11 @@ def test_every_event_document_is_made_and_says_fictional(demo_build: Path) -> No
 
 def test_index_links_event_documents_and_marks_incomplete(demo_build: Path) -> None:
     soup = html_soup(demo_build / "index.html")
-    jay = soup.select_one('tr[data-person="jay-t"]')
-    links = [a["href"] for a in jay.select(".event-link a")]
+    jay = one(soup, 'tr[data-person="jay-t"]')
+    links = [attr(a, "href") for a in jay.select(".event-link a")]
     assert "jay-t/events/2026-11-21-escalation/support-request.html" in links
     assert all((demo_build / href).is_file() for href in links)
-    first = jay.select_one('[data-event="2026-11-02-escalation"]').get_text(" ", strip=True)
+    first = one(jay, '[data-event="2026-11-02-escalation"]').get_text(" ", strip=True)
     assert "INCOMPLETE" in first
 
 
@@ -119,7 +119,7 @@ def test_readme_status_example_is_the_real_output() -> None:
 
 def test_event_pages_link_the_shared_stylesheet(demo_build: Path) -> None:
     for page in demo_build.glob("*/events/*/*.html"):
-        href = html_soup(page).select_one('link[rel="stylesheet"]')["href"]
+        href = attr(one(html_soup(page), 'link[rel="stylesheet"]'), "href")
         assert (page.parent / href).resolve().is_file(), (page, href)
 
 

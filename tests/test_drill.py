@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import AS_OF, REPO, copy_demo, html_soup, pdf_pages, pdf_text, run_cli, visible_text
+from conftest import AS_OF, REPO, attr, copy_demo, html_soup, one, pdf_pages, pdf_text, run_cli, visible_text
 from profiles import marked_profile, write_profile
 
 from packetgen.drill.page import answer_pages, drill_packet
@@ -20,7 +20,9 @@ UTC = dt.UTC
 
 
 def drill_config(page: Path) -> dict:
-    return json.loads(html_soup(page).select_one("#drill-config").string)
+    config = one(html_soup(page), "#drill-config").string
+    assert config is not None
+    return json.loads(config)
 
 
 # --- the drill page ---------------------------------------------------------------------------
@@ -33,7 +35,7 @@ def test_drill_page_is_self_contained_and_asks_only_what_the_packet_holds(projec
     page = project / "build" / "drills" / "testa.html"
     assert "wrote build/drills/testa.html: 15 questions" in result.output
     soup = html_soup(page)
-    assert soup.html["lang"] == "en"
+    assert attr(one(soup, "html"), "lang") == "en"
     # Offline: no external stylesheet, script or font; everything is inline.
     assert not soup.select("link[href], script[src], img[src^='http']")
     assert "url(fonts/" not in page.read_text() and "url(data:font/ttf;base64," in page.read_text()
@@ -44,7 +46,7 @@ def test_drill_page_is_self_contained_and_asks_only_what_the_packet_holds(projec
     assert "how_i_say_no" not in fields and "how_i_show_pain" not in fields
     assert {"allergies", "code_status", "decision_maker", "mobility", "medications", "contacts"} <= set(fields)
     # Every question's answer key is a marked place in the embedded packet.
-    packet = soup.select_one("#packet")
+    packet = one(soup, "#packet")
     for field in fields:
         assert packet.select_one(f'[data-field="{field}"]') is not None, field
     assert config["plan_version"] == 2 and re.fullmatch(r"[0-9a-f]{10}", config["fingerprint"])

@@ -108,6 +108,7 @@ def test_drill_in_the_browser_then_import_and_report(browser: Browser, drill_sit
     flagged = {li["data-field"] for li in soup.select("ul.flagged li")}
     # The slow field is over 1.5 s, the wrong one was never found; quick clicks stay under the target.
     assert {SLOW_FIELD, wrong_field} <= flagged
+    assert wrong_field is not None
     fields = {tr["data-key"]: [td.get_text(" ", strip=True) for td in tr.select("td")]
               for tr in soup.select("#fields-heading ~ table tbody tr")}
     assert fields[wrong_field][:4] == ["1", "0", "1", "never found"]

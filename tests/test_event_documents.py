@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import AS_OF, html_soup, pdf_metadata_text, pdf_text, run_cli, visible_text
+from conftest import AS_OF, html_soup, one, pdf_metadata_text, pdf_text, run_cli, visible_text
 from events import event_data, partner_block, support_block, write_event
 from profiles import marked_profile, write_profile
 from pypdf import PdfReader
@@ -145,7 +145,7 @@ def test_gated_documents_carry_the_incomplete_banner_listing_what_is_missing(
     assert len(banner.select("li")) == len(missing)
     for item in missing:
         assert item in text
-    assert html_soup(html_path).title.get_text().startswith("INCOMPLETE")
+    assert one(html_soup(html_path), "title").get_text().startswith("INCOMPLETE")
     pages = PdfReader(doc(built, "2026-11-20-escalation", name, ".pdf")).pages
     first = " ".join((pages[0].extract_text() or "").split())
     assert "INCOMPLETE: do not treat this as coordination completed" in first

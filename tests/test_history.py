@@ -10,7 +10,7 @@ import yaml
 from conftest import AS_OF, copy_demo, html_soup, pdf_text, run_cli, visible_text
 from profiles import dump_yaml
 
-from packetgen.builder.history import describe_changes, history_path
+from packetgen.pipeline.history import describe_changes, history_path
 
 
 def test_supervisor_phone_change_in_plain_words() -> None:

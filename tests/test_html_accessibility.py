@@ -40,7 +40,9 @@ def site(large_print_build: Path, tmp_path_factory: pytest.TempPathFactory) -> P
     result = run_cli("drill", "--all", "--root", str(root), "--out", str(out), "--as-of", AS_OF)
     assert result.exit_code == 0, result.output
     html = (out / "drills" / "rosa-m.html").read_text(encoding="utf-8")
-    config = json.loads(re.search(r'id="drill-config">(.*?)</script>', html, re.DOTALL).group(1))
+    match = re.search(r'id="drill-config">(.*?)</script>', html, re.DOTALL)
+    assert match
+    config = json.loads(match.group(1))
     rows = ["drill_id,person_id,plan_version,fingerprint,participant_role,drill_date,question_no,field,seconds,correct"]
     rows += [f"paper-1,rosa-m,{config['plan_version']},{config['fingerprint']},EMT,{AS_OF},{n},{q['field']},"
              f"{3 + 4 * n},{'no' if n == 2 else 'yes'}" for n, q in enumerate(config["questions"][:5], start=1)]

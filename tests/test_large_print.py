@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import html_soup, pdf_pages
+from conftest import html_soup, one, pdf_pages
 from test_demo_packets import DEMO_IDS, demo_profile
 
 TWINS = {"responder-packet": "responder-packet-large-print", "crisis-plan": "crisis-plan-large-print"}
@@ -39,8 +39,8 @@ def test_twin_shows_exactly_what_the_standard_document_shows(large_print_build: 
     ids = {"document", "check_code", "pages", "page_one_complete", "continued"}
     assert {k: v for k, v in twin.items() if k not in ids} == {k: v for k, v in standard.items() if k not in ids}
     assert twin["check_code"] != standard["check_code"]
-    text = " ".join(html_soup(folder / f"{TWINS[document]}.html").select_one("main").get_text(" ").split())
-    expected = " ".join(html_soup(folder / f"{document}.html").select_one("main").get_text(" ").split())
+    text = " ".join(one(html_soup(folder / f"{TWINS[document]}.html"), "main").get_text(" ").split())
+    expected = " ".join(one(html_soup(folder / f"{document}.html"), "main").get_text(" ").split())
     assert text == expected.replace("packet FICTIONAL", "packet, large print FICTIONAL").replace(
         "Crisis plan FICTIONAL", "Crisis plan, large print FICTIONAL")
 

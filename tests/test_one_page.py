@@ -306,7 +306,7 @@ def test_every_field_is_in_the_pdf_and_every_glyph_inside_the_page(corpus: tuple
 
 def test_every_page_says_page_n_of_m_and_later_pages_whose_they_are(corpus: tuple[dict, list]) -> None:
     people, results = corpus
-    failures = []
+    failures: list[tuple[object, ...]] = []
     for result in results:
         profile = people[result["person"]]
         total = len(result["pages"])
@@ -326,14 +326,15 @@ def test_beyond_the_envelope_the_packet_grows_but_page_one_keeps_its_list(corpus
     baseline = next(r for r in of(results, "responder-packet") if r["person"] == "beyond-2000-word-baseline")
     assert len(thirty["pages"]) >= 2 and len(baseline["pages"]) >= 3
     text = people["beyond-2000-word-baseline"]["baseline"]["typical_presentation"]
-    assert pointer_page(baseline, "My usual baseline") == page_of(baseline, text[:200]) >= 2
+    baseline_page = page_of(baseline, text[:200])
+    assert baseline_page is not None and pointer_page(baseline, "My usual baseline") == baseline_page >= 2
     plan = next(r for r in of(results, "crisis-plan") if r["person"] == "beyond-long-plan")
     assert len(plan["pages"]) >= 3  # a long plan continues; it does not stop the build
 
 
 def test_large_print_page_one_says_where_each_section_is(corpus: tuple[dict, list]) -> None:
     people, results = corpus
-    failures = []
+    failures: list[tuple[object, ...]] = []
     for result in of(results, "responder-packet-large-print"):
         profile = people[result["person"]]
         first = result["pages"][0]["text"]

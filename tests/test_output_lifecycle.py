@@ -17,7 +17,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import AS_OF, REPO, html_soup, pdf_text, run_cli, visible_text
+from conftest import AS_OF, REPO, attr, html_soup, one, pdf_text, run_cli, visible_text
 
 from packetgen.builder.cache import CACHE_NAME
 
@@ -70,7 +70,7 @@ def text(path: Path) -> str:
 
 
 def index_links(build_dir: Path) -> set[str]:
-    return {a["href"] for a in html_soup(build_dir / "index.html").select("a[href]")}
+    return {attr(a, "href") for a in html_soup(build_dir / "index.html").select("a[href]")}
 
 
 def assert_index_links_only_current_files(build_dir: Path) -> None:
@@ -282,7 +282,7 @@ def test_broken_consent_withdraws_only_what_relies_on_consent_and_keeps_the_rest
 
     # Still broken on the next build: the index still says so.
     build(root, "--as-of", AS_OF, code=1)
-    assert "1 document withdrawn" in html_soup(out / "index.html").select_one('tr[data-person="dana-k"]').get_text()
+    assert "1 document withdrawn" in one(html_soup(out / "index.html"), 'tr[data-person="dana-k"]').get_text()
 
     edit(profile, "recipient: mobile-crisis-team\n", "recipient: mobile-crisis\n")
     build(root, "--as-of", AS_OF)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pdfplumber
 import pikepdf
 import pytest
-from conftest import AS_OF, copy_demo, html_soup, run_cli
+from conftest import AS_OF, attr, copy_demo, html_soup, one, run_cli
 from profiles import marked_profile, write_profile
 from pypdf import PdfReader
 from test_demo_packets import DEMO_IDS, demo_profile
@@ -63,7 +63,7 @@ def page_reading(page: pdfplumber.page.Page) -> tuple[str, list[tuple[str, str]]
 
 def assert_pdf_ua(path: Path, title: str | None = None) -> None:
     """Catalog of a PDF/UA-1 file: tags, marked, language, the HTML's title shown in the title bar."""
-    title = title or html_soup(path.with_suffix(".html")).title.get_text()
+    title = title or one(html_soup(path.with_suffix(".html")), "title").get_text()
     with pikepdf.open(path) as pdf:
         root = pdf.Root
         assert "/StructTreeRoot" in root and len(root.StructTreeRoot.K) > 0
@@ -97,7 +97,8 @@ def test_pdf_is_tagged_pdf_ua_with_language_and_title_shown(large_print_build: P
                                                             document: str) -> None:
     path = large_print_build / person_id / f"{document}.pdf"
     assert_pdf_ua(path)
-    assert demo_profile(person_id).identity.preferred_name in html_soup(path.with_suffix(".html")).title.get_text()
+    title = one(html_soup(path.with_suffix(".html")), "title").get_text()
+    assert demo_profile(person_id).identity.preferred_name in title
 
 
 @pytest.mark.parametrize(("person_id", "document"), CASES)
@@ -123,7 +124,7 @@ def test_reading_order_follows_the_page(large_print_build: Path, person_id: str,
     path = large_print_build / person_id / f"{document}.pdf"
     soup = html_soup(path.with_suffix(".html"))
     html_headings = [(h.name.upper(), words(h.get_text(" "))) for h in soup.select("main h1, main h2, main h3")]
-    kind_title = soup.select_one(".doc-kind").get_text(" ", strip=True).removesuffix("FICTIONAL demo person").strip()
+    kind_title = one(soup, ".doc-kind").get_text(" ", strip=True).removesuffix("FICTIONAL demo person").strip()
     name = demo_profile(person_id).identity.preferred_name
     headings = []
     with pdfplumber.open(path) as pdf:
@@ -145,9 +146,9 @@ def test_reading_order_follows_the_page(large_print_build: Path, person_id: str,
     else:
         # A continued packet: page 1 keeps the HTML's order without the blocks that moved, and the
         # continuation (page 2 on) again follows it; every heading of the HTML is printed somewhere.
-        first = [h for h in pages[0][1]]
+        first_headings = [h for h in pages[0][1]]
         rest = [h for page in pages[1:] for h in page[1] if h in expected]
-        assert first == [h for h in expected if h in first]
+        assert first_headings == [h for h in expected if h in first_headings]
         assert rest == [h for h in expected if h in rest]
         assert set(expected) <= set(headings)
     if "packet" in document:
@@ -205,7 +206,7 @@ def test_photo_has_alt_text_in_html_and_pdf(project: Path) -> None:
     assert result.exit_code == 0, result.output
     for document in ("responder-packet", "crisis-plan"):
         path = project / "build" / "testa-e" / f"{document}.pdf"
-        assert html_soup(path.with_suffix(".html")).select_one("header.person img")["alt"] == "Photo of Testa"
+        assert attr(one(html_soup(path.with_suffix(".html")), "header.person img"), "alt") == "Photo of Testa"
         with pdfplumber.open(path) as pdf:
             figures = [e for e in tree_elements(pdf.pages[0].structure_tree) if e["type"] == "Figure"]
         assert [f.get("alt_text") for f in figures] == ["Photo of Testa"]

@@ -15,7 +15,7 @@ from typing import Any
 import pdfplumber
 import pytest
 import yaml
-from conftest import copy_demo, html_soup, pdf_metadata_text, pdf_pages, run_cli
+from conftest import copy_demo, html_soup, one, pdf_metadata_text, pdf_pages, run_cli
 from test_pdf_accessibility import assert_all_text_tagged_or_footer, assert_pdf_ua, page_reading, words
 
 AS_OF = "2026-11-23"
@@ -44,7 +44,7 @@ def edit(root: Path, change: Any) -> None:
 
 def footer_code(html: Path) -> str:
     """The check code a reader finds in a sheet's footer."""
-    match = CODE.search(html_soup(html).select_one("footer.page-footer").get_text(" ", strip=True))
+    match = CODE.search(one(html_soup(html), "footer.page-footer").get_text(" ", strip=True))
     assert match
     return match.group(1)
 
@@ -101,7 +101,9 @@ def test_print_stale_writes_one_pdf_grouped_with_the_right_pages(run: dict[str, 
 
 def test_separator_sheet_says_where_what_it_replaces_what_changed_and_to_destroy(run: dict[str, Any]) -> None:
     pages = [words(text) for text in pdf_pages(run["pdf"])]
-    new = CODE.search(pages[1]).group(1)
+    match = CODE.search(pages[1])
+    assert match, pages[1]
+    new = match.group(1)
     assert new != run["old"]
     first = pages[0]
     assert first.startswith(f"Print run {RUN} · separator sheet 1 of 3 FICTIONAL demo person Dana: copies for fridge")
@@ -148,7 +150,9 @@ def test_confirm_run_clears_the_stale_copies_once(run: dict[str, Any]) -> None:
 
 def test_verify_an_old_and_a_current_code(run: dict[str, Any]) -> None:
     root = run["root"]
-    new = CODE.search(words(pdf_pages(run["pdf"])[1])).group(1)
+    match = CODE.search(words(pdf_pages(run["pdf"])[1]))
+    assert match
+    new = match.group(1)
     old = run["old"]
     out = cli("verify", old, "--as-of", AS_OF, root=root, code=1)
     lines = out.splitlines()

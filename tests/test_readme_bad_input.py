@@ -88,7 +88,7 @@ def write(relative: str, content: str | None = None) -> Callable[[Path], None]:
     return edit
 
 
-NAMED: dict[str, Callable[[Path], None]] = {
+NAMED: dict[str, Callable[[Path], object]] = {  # what an edit returns is not used
     "the `allergies:` block replaced by `allergies: none`":
         lambda r: replace_block(r, "allergies", "allergies: none\n\n"),
     "the `medications:` block replaced by `medications: []`":

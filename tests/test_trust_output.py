@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import AS_OF, html_soup, run_cli, visible_text
+from conftest import AS_OF, attr, html_soup, run_cli, visible_text
 from events import event_data, write_event
 from profiles import marked_profile, write_profile
 from pypdf import PdfReader
@@ -70,7 +70,7 @@ def test_write_atomic_names_its_temp_file_the_way_the_cleaner_looks_for(tmp_path
         seen.append(Path(src).name)
         real(src, dst)
 
-    monkeypatch.setattr(output.os, "replace", recording)
+    monkeypatch.setattr(os, "replace", recording)  # the os module output.write_atomic calls
     output.write_atomic(tmp_path / "index.html", b"<html></html>")
     (name,) = seen
     assert re.fullmatch(r"\.index\.html\.packetgen-[a-z0-9_]{8}\.tmp", name), name
@@ -107,8 +107,8 @@ def test_free_text_links_are_shown_as_text_never_as_links(project: Path) -> None
         soup = html_soup(page)
         # Only the typed, validated phone fields are links (tel:, so a tap at the door dials them).
         links = [a for a in soup.find_all("a") if not (a.get("class") == ["phone"]
-                                                       and a["href"].startswith("tel:")
-                                                       and digits(a["href"]) == digits(a.get_text()))]
+                                                       and attr(a, "href").startswith("tel:")
+                                                       and digits(attr(a, "href")) == digits(a.get_text()))]
         assert links == [], page
         text = visible_text(page)
         if "http://example.com/plan" in text:
@@ -116,6 +116,6 @@ def test_free_text_links_are_shown_as_text_never_as_links(project: Path) -> None
     packet = visible_text(build / "testa" / "responder-packet.html")
     assert "the plan (http://example.com/plan) or https://evil.example/x, call line (tel:5550100)" in packet
     for pdf in build.rglob("*.pdf"):
-        for page in PdfReader(pdf).pages:
-            annotations = [a.get_object() for a in page.get("/Annots", [])]
+        for pdf_page in PdfReader(pdf).pages:
+            annotations = [a.get_object() for a in pdf_page.get("/Annots", [])]
             assert not [a for a in annotations if "/A" in a and "/URI" in a["/A"]], pdf

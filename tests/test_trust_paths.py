@@ -22,7 +22,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 import pytest
-from conftest import AS_OF, REPO, html_soup
+from conftest import AS_OF, REPO, attr, html_soup, one
 from leaks import base64_forms, where_found
 from profiles import marked_profile, write_profile
 
@@ -225,7 +225,7 @@ def test_svg_photo_is_embedded_without_script_or_external_reference(hostile: Run
     assert (hostile.build / "hostile-svg" / "responder-packet.pdf").is_file()
     assert hostile.requests == [], "nothing may be fetched from the network"
     for document in ("responder-packet", "mobile-crisis-packet", "crisis-plan", "return-checklist-blank"):
-        src = html_soup(hostile.build / "hostile-svg" / f"{document}.html").select_one(".photo img")["src"]
+        src = attr(one(html_soup(hostile.build / "hostile-svg" / f"{document}.html"), ".photo img"), "src")
         assert src.startswith("data:image/svg+xml;base64,")
         svg = base64.b64decode(src.split(",", 1)[1])
         root = ElementTree.fromstring(svg)
@@ -244,7 +244,7 @@ def test_svg_photo_is_embedded_without_script_or_external_reference(hostile: Run
 
 
 def test_photo_type_comes_from_the_content_not_the_name(hostile: Run) -> None:
-    src = html_soup(hostile.build / "good-png" / "responder-packet.html").select_one(".photo img")["src"]
+    src = attr(one(html_soup(hostile.build / "good-png" / "responder-packet.html"), ".photo img"), "src")
     assert src == "data:image/png;base64," + base64.b64encode(png(24, 30)).decode()
 
 
@@ -257,7 +257,7 @@ def test_a_photo_symlink_inside_the_folder_is_followed(project: Path) -> None:
     (folder / "photo.png").symlink_to("img/real.png")
     result = run_cli("build", "--root", str(project), "--as-of", AS_OF, "--format", "html")
     assert result.exit_code == 0, result.output
-    src = html_soup(project / "build" / "testa" / "responder-packet.html").select_one(".photo img")["src"]
+    src = attr(one(html_soup(project / "build" / "testa" / "responder-packet.html"), ".photo img"), "src")
     assert src == "data:image/png;base64," + base64.b64encode(png(8, 8)).decode()
 
 
