@@ -46,9 +46,21 @@ def _stop_on_signal(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
-for command in (build_command, watch_command, check_command, status_command, init_command, new_command,
-                explain_command, schema_command, drill_group, audit_command, copies_group, print_command,
-                verify_command):
+for command in (
+    build_command,
+    watch_command,
+    check_command,
+    status_command,
+    init_command,
+    new_command,
+    explain_command,
+    schema_command,
+    drill_group,
+    audit_command,
+    copies_group,
+    print_command,
+    verify_command,
+):
     main.add_command(command)
 
 

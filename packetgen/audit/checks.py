@@ -12,7 +12,7 @@ from typing import Any
 
 from packetgen.builder.records import EventFacts, PersonRecord
 from packetgen.model.event import Event
-from packetgen.pipeline.rules import (
+from packetgen.pipeline.gates import (
     CM_UPDATE,
     GAP_WITHOUT_OWNER,
     GOVERNANCE_UPDATE,
@@ -24,10 +24,9 @@ from packetgen.pipeline.rules import (
     RETURN_CHECKLIST,
     SUPPORT_REQUEST,
     Gate,
-    Notification,
     event_documents,
-    notification,
 )
+from packetgen.pipeline.rules import Notification, notification
 
 DEFAULT_TARGET_HOURS = 24.0
 
@@ -121,8 +120,10 @@ REQUIRED_FIELDS: dict[str, list[Check]] = {
         ("staffing impact", lambda e: _support(e, "staffing_impact")),
         ("clinical follow-up", lambda e: not is_generic(e.clinical_follow_up)),
         ("family or caregiver communication", lambda e: e.family_contact.contacted),
-        ("requested case manager action", lambda e: e.case_manager.requested_action is not None
-         or e.case_manager.notified_at is not None),
+        (
+            "requested case manager action",
+            lambda e: e.case_manager.requested_action is not None or e.case_manager.notified_at is not None,
+        ),
         ("next update date", lambda e: e.next_update.due is not None),
     ],
     # Case manager article, example 2.
@@ -144,13 +145,19 @@ REQUIRED_FIELDS: dict[str, list[Check]] = {
         ("decision ownership", lambda e: _partners_all(e, lambda p: bool(p.decision_owner))),
         ("follow-up responsibility", lambda e: _partners_all(e, lambda p: bool(p.follow_up_responsibility))),
         ("action owner", lambda e: _partners_all(e, lambda p: not p.communication_gap or bool(p.action_owner))),
-        ("validation date", lambda e: _partners_all(e, lambda p: not p.communication_gap
-                                                     or p.validation_date is not None)),
+        (
+            "validation date",
+            lambda e: _partners_all(e, lambda p: not p.communication_gap or p.validation_date is not None),
+        ),
     ],
     RETURN_CHECKLIST: [
         ("checklist recorded", lambda e: _partners_all(e, lambda p: p.return_checklist is not None)),
-        ("crisis plan decision", lambda e: _partners_all(
-            e, lambda p: p.return_checklist is not None and p.return_checklist.crisis_plan_update_needed is not None)),
+        (
+            "crisis plan decision",
+            lambda e: _partners_all(
+                e, lambda p: p.return_checklist is not None and p.return_checklist.crisis_plan_update_needed is not None
+            ),
+        ),
     ],
 }
 
@@ -196,8 +203,13 @@ class EventAudit:
         return sum(d.total for d in self.documents)
 
 
-TIMELINESS = {"notified": "on-time", "late": "late", "overdue": "missing", "due": "pending",
-              "not-required": "not-required"}
+TIMELINESS = {
+    "notified": "on-time",
+    "late": "late",
+    "overdue": "missing",
+    "due": "pending",
+    "not-required": "not-required",
+}
 
 """The audit's words for ``rules.notification``'s states: looking back, an overdue notification is missing."""
 
@@ -225,25 +237,39 @@ def follow_through(event: Event, gates: list[Gate], as_of: dt.date) -> list[str]
             found.append(which + FOLLOW_THROUGH[gate.code])
     for i, partner in enumerate(event.partners, 1):
         if partner.validation_date and partner.validation_date < as_of and partner.validated_on is None:
-            found.append(f"partner {i}: action past its validation date ({partner.validation_date}) "
-                         "with no validation recorded")
+            found.append(
+                f"partner {i}: action past its validation date ({partner.validation_date}) with no validation recorded"
+            )
     return found
 
 
-def audit_event(person: str, record: PersonRecord, facts: EventFacts, as_of: dt.date,
-                target_hours: float) -> EventAudit:
+def audit_event(
+    person: str, record: PersonRecord, facts: EventFacts, as_of: dt.date, target_hours: float
+) -> EventAudit:
     event = facts.event
     note = notification(record.event_pairs, facts.record.event_id, as_of, within_hours=target_hours)
     documents = []
     for name in event_documents(event):
         gates = tuple(g.code for g in facts.gates if name in g.documents)
-        checks = [(label, test not in gates if isinstance(test, str) else test(event))
-                  for label, test in REQUIRED_FIELDS[name]]
+        checks = [
+            (label, test not in gates if isinstance(test, str) else test(event))
+            for label, test in REQUIRED_FIELDS[name]
+        ]
         missing = tuple(label for label, ok in checks if not ok)
         documents.append(DocumentCheck(name, len(checks) - len(missing), len(checks), missing, gates))
-    item = EventAudit(person, record.person_id, facts.record.event_id, event.occurred_at, event.type, note,
-                      TIMELINESS[note.state], note.hours_to_notify, documents, weak_update(event),
-                      follow_through(event, facts.gates, as_of))
+    item = EventAudit(
+        person,
+        record.person_id,
+        facts.record.event_id,
+        event.occurred_at,
+        event.type,
+        note,
+        TIMELINESS[note.state],
+        note.hours_to_notify,
+        documents,
+        weak_update(event),
+        follow_through(event, facts.gates, as_of),
+    )
     item.gaps = event_gaps(item)
     return item
 

@@ -1,5 +1,4 @@
-"""The audit written out: the trend chart (SVG) and the HTML and PDF report.
-"""
+"""The audit written out: the trend chart (SVG) and the HTML and PDF report."""
 
 from __future__ import annotations
 
@@ -36,8 +35,14 @@ def trend_chart(rows: list[MonthRow], fonts_dir: Path, target_hours: float = DEF
     for font in sorted(fonts_dir.glob("*.ttf")):
         font_manager.fontManager.addfont(str(font))
     months = [r.month for r in rows]
-    style: dict[str, Any] = {"font.family": "Atkinson Hyperlegible", "font.size": 12, "svg.fonttype": "none",
-             "svg.hashsalt": "packetgen", "axes.spines.top": False, "axes.spines.right": False}
+    style: dict[str, Any] = {
+        "font.family": "Atkinson Hyperlegible",
+        "font.size": 12,
+        "svg.fonttype": "none",
+        "svg.hashsalt": "packetgen",
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+    }
     with plt.rc_context(style):  # type: ignore[arg-type]
         # 7.5 in wide: the printed page width, so 12 pt text prints at 12 pt.
         figure, (left, right) = plt.subplots(1, 2, figsize=(7.5, 3.4))
@@ -84,12 +89,17 @@ def write_audit(env: Environment, project: Project, audit: Audit, renderer: PdfR
     pdf_renderer = renderer or PdfRenderer(project.styles_dir, project.paper)
     write_atomic(written[1], pdf_renderer.render(render(env, "audit_report.html.j2", context | {"css": None})))
     manifest = {
-        "document": "quality-audit", "packetgen_version": __version__, "audience": "internal-staff",
+        "document": "quality-audit",
+        "packetgen_version": __version__,
+        "audience": "internal-staff",
         "as_of": audit.as_of.isoformat(),
-        "from": audit.start.isoformat() if audit.start else None, "to": audit.end.isoformat() if audit.end else None,
+        "from": audit.start.isoformat() if audit.start else None,
+        "to": audit.end.isoformat() if audit.end else None,
         "identified": audit.identified,
         "people_shown_as": "full name and id" if audit.identified else "id and initials",
-        "sample": audit.sample, "seed": audit.seed, "population": audit.population,
+        "sample": audit.sample,
+        "seed": audit.seed,
+        "population": audit.population,
         "events": [f"{e.person_id}/{e.event_id}" for e in audit.events],
         "free_text": "none: the audit shows ids, dates, types, counts and missing-field names only",
     }

@@ -108,10 +108,13 @@ class Audit:
         for item in self.events:
             for gap in item.gaps:
                 seen.setdefault(gap, []).append(item)
-        repeated = [RepeatedGap(gap, tuple(f"{e.person}: {e.event_id}" for e in items),
-                                tuple(dict.fromkeys(e.person for e in items)))
-                    for gap, items in seen.items()
-                    if len(items) >= REPEAT_EVENTS or len({e.person_id for e in items}) >= 2]
+        repeated = [
+            RepeatedGap(
+                gap, tuple(f"{e.person}: {e.event_id}" for e in items), tuple(dict.fromkeys(e.person for e in items))
+            )
+            for gap, items in seen.items()
+            if len(items) >= REPEAT_EVENTS or len({e.person_id for e in items}) >= 2
+        ]
         return sorted(repeated, key=lambda r: (-len(r.events), r.gap))
 
     def trend(self) -> list[MonthRow]:
@@ -140,10 +143,18 @@ def person_label(record: PersonRecord, identified: bool) -> str:
     return f"{record.person_id} ({initials})"
 
 
-def run_audit(records: list[PersonRecord], drill_log: list[LogEntry], as_of: dt.date, *,
-              start: dt.date | None = None, end: dt.date | None = None, sample: int | None = None,
-              seed: int | None = None, identified: bool = False,
-              target_hours: float = DEFAULT_TARGET_HOURS) -> Audit:
+def run_audit(
+    records: list[PersonRecord],
+    drill_log: list[LogEntry],
+    as_of: dt.date,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    sample: int | None = None,
+    seed: int | None = None,
+    identified: bool = False,
+    target_hours: float = DEFAULT_TARGET_HOURS,
+) -> Audit:
     """Audit every event in the date range (or a seeded random sample of them)."""
     errors = [p for r in records for p in r.problems if p.severity == "error"]
     items: list[EventAudit] = []
@@ -165,13 +176,27 @@ def run_audit(records: list[PersonRecord], drill_log: list[LogEntry], as_of: dt.
     else:
         items.sort(key=lambda e: (e.occurred_at, e.person_id))
     valid = [r for r in records if r.profile is not None]
-    return Audit(as_of, start, end, target_hours, identified, sample, seed, population, items, errors,
-                 [person_label(r, identified) for r in valid], revised_tools(valid, identified, start, end),
-                 drill_evidence(valid, drill_log, identified), consent_evidence(valid, as_of, identified))
+    return Audit(
+        as_of,
+        start,
+        end,
+        target_hours,
+        identified,
+        sample,
+        seed,
+        population,
+        items,
+        errors,
+        [person_label(r, identified) for r in valid],
+        revised_tools(valid, identified, start, end),
+        drill_evidence(valid, drill_log, identified),
+        consent_evidence(valid, as_of, identified),
+    )
 
 
-def revised_tools(records: list[PersonRecord], identified: bool, start: dt.date | None,
-                  end: dt.date | None) -> list[str]:
+def revised_tools(
+    records: list[PersonRecord], identified: bool, start: dt.date | None, end: dt.date | None
+) -> list[str]:
     """Plans revised after a partnership review found a gap, and partner actions validated."""
     found = []
     for record in records:
@@ -184,16 +209,19 @@ def revised_tools(records: list[PersonRecord], identified: bool, start: dt.date 
                 continue
             gaps = [p for p in event.partners if p.communication_gap]
             if gaps and plan.effective > day:
-                found.append(f"{label}: crisis plan v{plan.version} took effect {plan.effective}, after the "
-                             f"partnership review of {event_id}")
+                found.append(
+                    f"{label}: crisis plan v{plan.version} took effect {plan.effective}, after the "
+                    f"partnership review of {event_id}"
+                )
             for partner in gaps:
                 if partner.validated_on:
                     found.append(f"{label}: action from {event_id} validated on {partner.validated_on}")
     return found
 
 
-def drill_evidence(records: list[PersonRecord], log: list[LogEntry], identified: bool,
-                   target_seconds: float = DEFAULT_TARGET_SECONDS) -> list[dict[str, Any]]:
+def drill_evidence(
+    records: list[PersonRecord], log: list[LogEntry], identified: bool, target_seconds: float = DEFAULT_TARGET_SECONDS
+) -> list[dict[str, Any]]:
     """Drills run per person and what they showed, from the drill log."""
     labels = {r.person_id: person_label(r, identified) for r in records}
     out = []
@@ -202,9 +230,16 @@ def drill_evidence(records: list[PersonRecord], log: list[LogEntry], identified:
         rows = answer_rows(runs)
         fields = summarize(rows, by_field, target_seconds * 1000)
         right = sum(r.correct for r in rows)
-        out.append({"person": labels.get(person_id, person_id), "runs": len(runs), "answers": len(rows),
-                    "right": right, "dates": sorted({r.started_at.date().isoformat() for r in runs}),
-                    "flagged": [s.key[0] for s in fields if s.flagged]})
+        out.append(
+            {
+                "person": labels.get(person_id, person_id),
+                "runs": len(runs),
+                "answers": len(rows),
+                "right": right,
+                "dates": sorted({r.started_at.date().isoformat() for r in runs}),
+                "flagged": [s.key[0] for s in fields if s.flagged],
+            }
+        )
     return out
 
 
@@ -213,17 +248,22 @@ def consent_evidence(records: list[PersonRecord], as_of: dt.date, identified: bo
     for record in records:
         assert record.profile is not None
         for consent in record.expiring_consents(as_of):
-            found.append(f"{person_label(record, identified)}: consent {consent.id} for {consent.recipient} "
-                         f"expires {consent.expires}")
+            found.append(
+                f"{person_label(record, identified)}: consent {consent.id} for {consent.recipient} "
+                f"expires {consent.expires}"
+            )
     return found
 
 
 def summary_lines(audit: Audit) -> list[str]:
     """The short summary `packetgen audit` prints."""
     span = f"{audit.start or 'first record'} to {audit.end or audit.as_of}"
-    scope = (f"a sample of {len(audit.events)} of {audit.population} events (seed {audit.seed})"
-             if audit.sample is not None and audit.sample < audit.population else f"all {len(audit.events)} events")
-    hours = (f"median {audit.median_hours} h, worst {audit.worst_hours} h" if audit.hours else "no notifications yet")
+    scope = (
+        f"a sample of {len(audit.events)} of {audit.population} events (seed {audit.seed})"
+        if audit.sample is not None and audit.sample < audit.population
+        else f"all {len(audit.events)} events"
+    )
+    hours = f"median {audit.median_hours} h, worst {audit.worst_hours} h" if audit.hours else "no notifications yet"
     lines = [
         f"Audit as of {audit.as_of} ({span}): {len(audit.people)} people, {scope}",
         f"  notifications: {len(audit.required)} required, {audit.count('on-time')} on time, "

@@ -52,14 +52,16 @@ def code_digest() -> str:
 class Digests:
     """The input hashes shared by every job of one build, each computed once."""
 
-    def __init__(self, env: Environment, templates: Path | tuple[Path, ...], styles_dir: Path,
-                 settings: str = "") -> None:
+    def __init__(
+        self, env: Environment, templates: Path | tuple[Path, ...], styles_dir: Path, settings: str = ""
+    ) -> None:
         self.env = env
         self.code = combine(code_digest(), settings)
         """packetgen's own code and the project's settings (packetgen.yml): either changes every document."""
         self.styles = tree_digest(styles_dir)
-        self.templates = combine(*(tree_digest(folder) for folder in
-                                   (templates if isinstance(templates, tuple) else (templates,))))
+        self.templates = combine(
+            *(tree_digest(folder) for folder in (templates if isinstance(templates, tuple) else (templates,)))
+        )
         self._template: dict[str, str] = {}
 
     def template(self, name: str) -> str:
@@ -123,8 +125,12 @@ class BuildCache:
     def job_fresh(self, stem: str, key: str, suffixes: tuple[str, ...]) -> bool:
         """True when ``stem`` was last built from exactly these inputs and its outputs are still there."""
         entry = self.jobs.get(stem)
-        return (entry is not None and entry.get("key") == key and set(suffixes) <= set(entry.get("outputs", ()))
-                and self.outputs_exist(stem, suffixes))
+        return (
+            entry is not None
+            and entry.get("key") == key
+            and set(suffixes) <= set(entry.get("outputs", ()))
+            and self.outputs_exist(stem, suffixes)
+        )
 
     def record_job(self, stem: str, key: str, suffixes: tuple[str, ...]) -> None:
         self.jobs[stem] = {"key": key, "outputs": sorted(suffixes)}
@@ -178,8 +184,19 @@ def clean_temp_files(build_dir: Path, older_than: float = STALE_TEMP_SECONDS) ->
 
     removed = []
     cutoff = time.time() - older_than
-    folders = {build_dir, *(folder for pattern in WRITTEN_FOLDERS for folder in build_dir.glob(pattern)
-                            if folder.is_dir() and not folder.is_symlink())} if build_dir.is_dir() else set()
+    folders = (
+        {
+            build_dir,
+            *(
+                folder
+                for pattern in WRITTEN_FOLDERS
+                for folder in build_dir.glob(pattern)
+                if folder.is_dir() and not folder.is_symlink()
+            ),
+        }
+        if build_dir.is_dir()
+        else set()
+    )
     for folder in sorted(folders):
         try:
             entries = list(os.scandir(folder))

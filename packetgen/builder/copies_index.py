@@ -24,14 +24,21 @@ def index_slots(person_id: str, profile: Profile, photo: str | None, as_of: dt.d
     if profile.copies is None:
         return []
     places = profile.copies.places
-    fingerprints = {name: content_fingerprint(person_id, name, visible_content(profile, COPY_KINDS[name], as_of), photo)
-                    for place in places for name in place.documents}
-    return [{"location": place.location, "document": name, "count": place.count, "fingerprint": fingerprints[name]}
-            for place in places for name in place.documents]
+    fingerprints = {
+        name: content_fingerprint(person_id, name, visible_content(profile, COPY_KINDS[name], as_of), photo)
+        for place in places
+        for name in place.documents
+    }
+    return [
+        {"location": place.location, "document": name, "count": place.count, "fingerprint": fingerprints[name]}
+        for place in places
+        for name in place.documents
+    ]
 
 
-def index_counts(project: Project, person_id: str, profile: Profile, photo: str | None,
-                 as_of: dt.date) -> dict[str, int] | None:
+def index_counts(
+    project: Project, person_id: str, profile: Profile, photo: str | None, as_of: dt.date
+) -> dict[str, int] | None:
     """Copies current and stale (missing ones count as stale), and damaged ledger lines; None when
     the person keeps no copies and has no ledger."""
     slots = index_slots(person_id, profile, photo, as_of)
@@ -39,9 +46,12 @@ def index_counts(project: Project, person_id: str, profile: Profile, photo: str 
     if not slots and not problems:
         return None
     now = latest(placements)
-    current = sum(slot["count"] for slot in slots
-                  if (placed := now.get((slot["location"], slot["document"]))) is not None
-                  and placed.fingerprint == slot["fingerprint"])
+    current = sum(
+        slot["count"]
+        for slot in slots
+        if (placed := now.get((slot["location"], slot["document"]))) is not None
+        and placed.fingerprint == slot["fingerprint"]
+    )
     return {"current": current, "stale": sum(slot["count"] for slot in slots) - current, "damaged": len(problems)}
 
 

@@ -30,9 +30,10 @@ if TYPE_CHECKING:
 
     from packetgen.builder.cache import BuildCache
     from packetgen.builder.jobs import BuildResult, Job
-    from packetgen.builder.runner import _Context
+    from packetgen.builder.parts import BuildContext
+    from packetgen.builder.pdf_session import PdfSession
     from packetgen.pipeline.paginate import Plan, PrintRenderer
-    from packetgen.pipeline.pdf import PdfRenderer, PdfSession
+    from packetgen.pipeline.pdf import PdfRenderer
     from packetgen.project.folders import Project
 
 log = logging.getLogger(__name__)
@@ -56,12 +57,14 @@ PdfSpec = tuple[str, tuple[str, ...], bool, "PrintRenderer | None", "Plan | None
 _renderers: dict[tuple[str, str], PdfRenderer] = {}
 
 
-def render_pdfs(styles_dir: str, styles_digest: str, specs: list[PdfSpec],
-                paper: str = "letter") -> list[tuple[bytes, dict[str, Any]]]:
+def render_pdfs(
+    styles_dir: str, styles_digest: str, specs: list[PdfSpec], paper: str = "letter"
+) -> list[tuple[bytes, dict[str, Any]]]:
     """On a worker: render these PDFs and return their bytes and layout facts; write nothing.
 
     The renderer (fonts, parsed CSS) is made once per worker process and styles version."""
-    from packetgen.pipeline.pdf import PdfRenderer, render_bytes
+    from packetgen.builder.pdf_session import render_bytes
+    from packetgen.pipeline.pdf import PdfRenderer
 
     key = (styles_dir, f"{styles_digest}:{paper}")
     if key not in _renderers:
@@ -82,35 +85,57 @@ def connect(address: str) -> Any:
     try:
         return Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)  # type: ignore[no-untyped-call]
     except (OSError, TimeoutError) as exc:
-        raise SystemExit(f"--dask: {address}: no Dask scheduler answered there ({exc.__class__.__name__}): "
-                         "start one (`dask scheduler`) or check the address") from None
+        raise SystemExit(
+            f"--dask: {address}: no Dask scheduler answered there ({exc.__class__.__name__}): "
+            "start one (`dask scheduler`) or check the address"
+        ) from None
 
 
-def build_on_dask(ctx: _Context, pending: list[str], sources: dict[str, str], quick: dict[str, str],
-                  cache: BuildCache, result: BuildResult, address: str, styles_digest: str, progress: bool) -> None:
+def build_on_dask(
+    ctx: BuildContext,
+    pending: list[str],
+    sources: dict[str, str],
+    quick: dict[str, str],
+    cache: BuildCache,
+    result: BuildResult,
+    address: str,
+    styles_digest: str,
+    progress: bool,
+) -> None:
     """``build``'s per-person work for ``pending``, with PDFs rendered on the cluster at ``address``."""
     from functools import partial
 
     from tqdm import tqdm
 
-    from packetgen.builder.runner import _build_people
+    from packetgen.builder.parts import build_people
 
     client = connect(address)
     try:
         with tqdm(total=len(pending), unit="person", disable=not progress, leave=False) as bar:
             render = partial(_render_on_dask, client, styles_digest)
             for start in range(0, len(pending), STREAM_PEOPLE):
-                batch = pending[start:start + STREAM_PEOPLE]
-                _build_people(ctx, batch, sources, quick, cache, result, None, False, render_jobs=render)
+                batch = pending[start : start + STREAM_PEOPLE]
+                build_people(ctx, batch, sources, quick, cache, result, None, False, render_jobs=render)
                 bar.update(len(batch))
     finally:
         client.close()
 
 
-def _render_on_dask(client: Any, styles_digest: str, project: Project, env: Environment,
-                    todo: list[tuple[Job, str]], formats: tuple[str, ...], suffixes: tuple[str, ...],
-                    as_of: dt.date, stamp_time: str, session: PdfSession | None, cache: BuildCache,
-                    result: BuildResult, progress: bool) -> None:
+def _render_on_dask(
+    client: Any,
+    styles_digest: str,
+    project: Project,
+    env: Environment,
+    todo: list[tuple[Job, str]],
+    formats: tuple[str, ...],
+    suffixes: tuple[str, ...],
+    as_of: dt.date,
+    stamp_time: str,
+    session: PdfSession | None,
+    cache: BuildCache,
+    result: BuildResult,
+    progress: bool,
+) -> None:
     """``local.render_jobs`` for a cluster: HTML here, PDFs of a few people per Dask task."""
     from distributed import as_completed
 
@@ -134,12 +159,21 @@ def _render_on_dask(client: Any, styles_digest: str, project: Project, env: Envi
         spec: PdfSpec = (doc.print_html, job.kind.stylesheets, job.kind.forms, doc.source, doc.plan())
         waiting.setdefault(job.record.person_id, []).append((stem, key, job.stem, doc.manifest, spec))
     people = list(waiting)
-    groups = [[item for pid in people[i:i + PEOPLE_PER_TASK] for item in waiting[pid]]
-              for i in range(0, len(people), PEOPLE_PER_TASK)]
+    groups = [
+        [item for pid in people[i : i + PEOPLE_PER_TASK] for item in waiting[pid]]
+        for i in range(0, len(people), PEOPLE_PER_TASK)
+    ]
     futures = {}
     for group in groups:
-        future = client.submit(render_pdfs, str(project.styles_dir), styles_digest, [item[4] for item in group],
-                               project.paper, retries=RETRIES, pure=False)
+        future = client.submit(
+            render_pdfs,
+            str(project.styles_dir),
+            styles_digest,
+            [item[4] for item in group],
+            project.paper,
+            retries=RETRIES,
+            pure=False,
+        )
         futures[future] = group
     try:
         for future in as_completed(list(futures), loop=client.loop):  # type: ignore[no-untyped-call]

@@ -27,16 +27,13 @@ from packetgen.pipeline.paginate import Plan, PrintSource, new_plan, ordered_med
 from packetgen.pipeline.pdf import STYLESHEET
 from packetgen.pipeline.person_files import Refused, read_person_file
 from packetgen.pipeline.render import Look, look_of, make_environment, render
-from packetgen.pipeline.rules import (
-    ReviewStatus,
-)
+from packetgen.pipeline.rules import ReviewStatus
 from packetgen.pipeline.select import Selection, select
 from packetgen.project.folders import Project
 
 log = logging.getLogger(__name__)
 
 FORMATS = ("html", "pdf")
-
 
 
 def printed_time(project: Project, moment: dt.datetime | None = None) -> str:
@@ -67,8 +64,14 @@ class Rendered:
 
 
 def render_person_document(
-    env: Environment, record: PersonRecord, kind: DocumentKind, as_of: dt.date, stamp: dict[str, str],
-    extra: dict[str, Any] | None = None, *, want_print: bool = True,
+    env: Environment,
+    record: PersonRecord,
+    kind: DocumentKind,
+    as_of: dt.date,
+    stamp: dict[str, str],
+    extra: dict[str, Any] | None = None,
+    *,
+    want_print: bool = True,
 ) -> Rendered:
     """Render one document for one valid person, as screen HTML, print HTML and a manifest."""
     profile = record.profile
@@ -78,8 +81,12 @@ def render_person_document(
     label = (extra or {}).get("version_label") or str(profile.plan.version)
     photo = photo_data_uri(record)
     # The check code printed next to the version: from what this sheet shows (packetgen/pipeline/checkcode.py).
-    stamp = {**stamp, "check": check_code(content_fingerprint(
-        record.person_id, kind.name, visible_content(profile, kind, as_of), photo, extra))}
+    stamp = {
+        **stamp,
+        "check": check_code(
+            content_fingerprint(record.person_id, kind.name, visible_content(profile, kind, as_of), photo, extra)
+        ),
+    }
     context: dict[str, Any] = {
         "view": selection.view | {"version_label": label},
         "kind": kind,
@@ -101,7 +108,7 @@ def render_person_document(
     html = render(env, kind.template, {**context, "stylesheets": stylesheets, "print_layout": False})
     print_context = {**context, "stylesheets": [], "print_layout": True}
     source = PrintSource(look_of(env), kind.template, print_context) if kind.paginated else None
-    print_html = (render(env, kind.template, print_context) if want_print else "")
+    print_html = render(env, kind.template, print_context) if want_print else ""
     facts = manifest(record, kind, selection, review, as_of, stamp, label) | context.get("manifest_extra", {})
     return Rendered(kind, html, print_html, facts, source)
 
@@ -123,12 +130,21 @@ def photo_data_uri(record: PersonRecord) -> str | None:
         return None
 
 
-MANIFEST_NOTE = ("A section or contact this audience does not get reads 'not shared with <audience>' whether "
-                 "or not the profile has it; contacts not shared are left out and not counted.")
+MANIFEST_NOTE = (
+    "A section or contact this audience does not get reads 'not shared with <audience>' whether "
+    "or not the profile has it; contacts not shared are left out and not counted."
+)
 
 
-def manifest(record: PersonRecord, kind: DocumentKind, selection: Selection, review: ReviewStatus,
-             as_of: dt.date, stamp: dict[str, str], version_label: str) -> dict[str, Any]:
+def manifest(
+    record: PersonRecord,
+    kind: DocumentKind,
+    selection: Selection,
+    review: ReviewStatus,
+    as_of: dt.date,
+    stamp: dict[str, str],
+    version_label: str,
+) -> dict[str, Any]:
     """The proof of what this document shows and withholds, and why (in words that do not tell
     whether a withheld section exists: see ``select.not_shared``)."""
     assert record.profile is not None
@@ -144,8 +160,13 @@ def manifest(record: PersonRecord, kind: DocumentKind, selection: Selection, rev
         "check_code": stamp.get("check"),
         "note": MANIFEST_NOTE,
         "sections": [
-            {"section": d.section, "sharing": d.sharing, "included": d.included, "reason": d.reason,
-             "consent": d.consent_id}
+            {
+                "section": d.section,
+                "sharing": d.sharing,
+                "included": d.included,
+                "reason": d.reason,
+                "consent": d.consent_id,
+            }
             for d in selection.decisions
         ],
     }
@@ -164,8 +185,14 @@ def environment(look: Look | Path) -> Environment:
     return _ENVIRONMENTS[look]
 
 
-def write_page(project: Project, stem: Path, doc: Rendered, formats: tuple[str, ...], pdf_follows: bool,
-               wrote: Callable[[Path, bool], None]) -> None:
+def write_page(
+    project: Project,
+    stem: Path,
+    doc: Rendered,
+    formats: tuple[str, ...],
+    pdf_follows: bool,
+    wrote: Callable[[Path, bool], None],
+) -> None:
     """Write a rendered document's HTML and, unless its PDF follows, its manifest (the manifest of
     a PDF waits for the layout facts: pages, what continued); ``wrote`` is told of each file."""
     outputs = [] if pdf_follows else [(".manifest.json", manifest_bytes(doc.manifest))]

@@ -1,5 +1,4 @@
-"""The project-wide pages, written last: the index of people and documents, and the shared assets.
-"""
+"""The project-wide pages, written last: the index of people and documents, and the shared assets."""
 
 from __future__ import annotations
 
@@ -24,13 +23,11 @@ from packetgen.model.documents import (
     BY_NAME,
 )
 from packetgen.pipeline.digest import combine, data_digest
+from packetgen.pipeline.gates import event_documents
 from packetgen.pipeline.history import last_version
 from packetgen.pipeline.output import write_atomic, write_text
 from packetgen.pipeline.pdf import STYLESHEET
 from packetgen.pipeline.render import render
-from packetgen.pipeline.rules import (
-    event_documents,
-)
 from packetgen.project.folders import Project
 
 log = logging.getLogger(__name__)
@@ -48,10 +45,14 @@ def copy_assets(project: Project, result: BuildResult) -> None:
 def index_row(project: Project, record: PersonRecord, as_of: dt.date) -> dict[str, Any]:
     """One person's line in build/index.html, as plain data (cached, so a no-op build need not load them)."""
     row: dict[str, Any] = {
-        "id": record.person_id, "ok": record.ok,
+        "id": record.person_id,
+        "ok": record.ok,
         "errors": [str(p) for p in record.problems if p.severity == "error"],
-        "documents": [{"name": k.name, "title": k.title, "formats": formats} for k in ALL_DOCUMENTS
-                      if (formats := formats_on_disk(project.build_dir, f"{record.person_id}/{k.name}"))],
+        "documents": [
+            {"name": k.name, "title": k.title, "formats": formats}
+            for k in ALL_DOCUMENTS
+            if (formats := formats_on_disk(project.build_dir, f"{record.person_id}/{k.name}"))
+        ],
     }
     profile = record.profile
     if profile is None or not record.ok:
@@ -62,25 +63,49 @@ def index_row(project: Project, record: PersonRecord, as_of: dt.date) -> dict[st
         "copy_counts": index_counts(project, record.person_id, profile, photo_data_uri(record), as_of),
         "name": profile.identity.preferred_name,
         "plan": {"version": profile.plan.version},
-        "review": {"last_reviewed": review.last_reviewed.isoformat(), "next_review": review.next_review.isoformat(),
-                   "overdue": review.overdue},
-        "expiring": [{"id": c.id, "recipient": c.recipient, "expires": c.expires.isoformat()}
-                     for c in record.expiring_consents(as_of)],
+        "review": {
+            "last_reviewed": review.last_reviewed.isoformat(),
+            "next_review": review.next_review.isoformat(),
+            "overdue": review.overdue,
+        },
+        "expiring": [
+            {"id": c.id, "recipient": c.recipient, "expires": c.expires.isoformat()}
+            for c in record.expiring_consents(as_of)
+        ],
         "events": [
-            {"id": facts.record.event_id, "when": facts.event.occurred_at.isoformat(), "type": facts.event.type,
-             "incomplete": bool(facts.gates), "notification": facts.notification.state,
-             "documents": [{"name": name, "title": BY_NAME[name].title, "formats": formats}
-                           for name in event_documents(facts.event)
-                           if (formats := formats_on_disk(project.build_dir, f"{record.person_id}/events/"
-                                                          f"{facts.record.event_id}/{name}"))]}
+            {
+                "id": facts.record.event_id,
+                "when": facts.event.occurred_at.isoformat(),
+                "type": facts.event.type,
+                "incomplete": bool(facts.gates),
+                "notification": facts.notification.state,
+                "documents": [
+                    {"name": name, "title": BY_NAME[name].title, "formats": formats}
+                    for name in event_documents(facts.event)
+                    if (
+                        formats := formats_on_disk(
+                            project.build_dir, f"{record.person_id}/events/{facts.record.event_id}/{name}"
+                        )
+                    )
+                ],
+            }
             for facts in (derive_events(record, as_of) if record.ok else [])
         ],
     }
 
 
-def write_index(project: Project, env: Environment, digests: Digests, cache: BuildCache,
-                 rows: dict[str, dict[str, Any]], result: BuildResult, as_of: dt.date, stamp_time: str,
-                 quick: Callable[[str], str], suffixes: tuple[str, ...]) -> None:
+def write_index(
+    project: Project,
+    env: Environment,
+    digests: Digests,
+    cache: BuildCache,
+    rows: dict[str, dict[str, Any]],
+    result: BuildResult,
+    as_of: dt.date,
+    stamp_time: str,
+    quick: Callable[[str], str],
+    suffixes: tuple[str, ...],
+) -> None:
     """build/index.html: everyone, their plan version and review dates, OVERDUE and problems."""
     everyone = []
     for pid in project.person_ids():
@@ -96,7 +121,16 @@ def write_index(project: Project, env: Environment, digests: Digests, cache: Bui
     if cache.index == key and path.is_file():
         result.unchanged.append(path)
         return
-    html = render(env, "index.html.j2", {"rows": everyone, "as_of": as_of, "generated": stamp_time,
-                                         "stylesheets": [f"assets/{STYLESHEET}"], "print_layout": False})
+    html = render(
+        env,
+        "index.html.j2",
+        {
+            "rows": everyone,
+            "as_of": as_of,
+            "generated": stamp_time,
+            "stylesheets": [f"assets/{STYLESHEET}"],
+            "print_layout": False,
+        },
+    )
     (result.written if write_text(path, html, durable=False) else result.unchanged).append(path)
     cache.index = key

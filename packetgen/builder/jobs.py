@@ -25,18 +25,13 @@ from packetgen.model.documents import (
 )
 from packetgen.model.errors import Problem
 from packetgen.pipeline.digest import combine, data_digest, tree_digest
+from packetgen.pipeline.gates import event_documents, gates_for
 from packetgen.pipeline.render import age_on, long_date
 from packetgen.pipeline.revisions import PersonHistory, person_history, version_not_raised
-from packetgen.pipeline.rules import (
-    event_documents,
-    gates_for,
-)
 from packetgen.pipeline.select import select, select_event
 from packetgen.project.folders import Project
 
 log = logging.getLogger(__name__)
-
-
 
 
 @dataclass(frozen=True)
@@ -54,8 +49,13 @@ class Job:
 def plan_jobs(records: list[PersonRecord], as_of: dt.date | None = None, *, large_print: bool = False) -> list[Job]:
     """Every document to build for the valid people (event documents depend on the date)."""
     as_of = as_of or dt.date.today()
-    jobs = [Job(r, kind, Path(r.person_id) / kind.name) for r in records if r.ok for kind in PERSON_DOCUMENTS
-            if kind.name not in r.settings.documents.skip]
+    jobs = [
+        Job(r, kind, Path(r.person_id) / kind.name)
+        for r in records
+        if r.ok
+        for kind in PERSON_DOCUMENTS
+        if kind.name not in r.settings.documents.skip
+    ]
     if large_print:
         jobs += large_print_jobs(jobs)
     return jobs + [job for r in records if r.ok for job in plan_event_jobs(r, as_of)]
@@ -91,8 +91,10 @@ def plan_event_jobs(record: PersonRecord, as_of: dt.date) -> list[Job]:
                 "assets": "../../../assets",
                 "manifest_extra": {
                     "event": facts.record.event_id,
-                    "event_fields": [{"section": d.section, "sharing": d.sharing, "included": d.included,
-                                      "reason": d.reason} for d in decisions],
+                    "event_fields": [
+                        {"section": d.section, "sharing": d.sharing, "included": d.included, "reason": d.reason}
+                        for d in decisions
+                    ],
                     "incomplete": [g.message for g in gates],
                 },
             }
@@ -119,8 +121,9 @@ def dated_state(job: Job, as_of: dt.date) -> dict[str, Any]:
 
 def job_key(job: Job, digests: Digests, source: str, as_of: dt.date) -> str:
     """Hash of everything ``job`` is made from (see ``packetgen/builder/cache.py``)."""
-    return combine(digests.environment(job.kind.template), source, data_digest(job.extra),
-                   data_digest(dated_state(job, as_of)))
+    return combine(
+        digests.environment(job.kind.template), source, data_digest(job.extra), data_digest(dated_state(job, as_of))
+    )
 
 
 def document_fingerprint(project: Project, job: Job, as_of: dt.date) -> str:
@@ -132,8 +135,7 @@ def document_fingerprint(project: Project, job: Job, as_of: dt.date) -> str:
 
 def project_digests(project: Project, env: Environment | None = None) -> Digests:
     """The hashes every document of ``project`` depends on: code, templates, styles, settings."""
-    return Digests(env or environment(project.look), project.template_dirs, project.styles_dir,
-                   project.config.digest)
+    return Digests(env or environment(project.look), project.template_dirs, project.styles_dir, project.config.digest)
 
 
 def with_history(job: Job, found: PersonHistory) -> Job:
@@ -147,8 +149,9 @@ def person_job(project: Project, record: PersonRecord, kind: DocumentKind, as_of
     (for drills, which must print the same label and fingerprint as the built packet)."""
     assert record.profile is not None
     kinds = [job.kind for job in plan_jobs([record], as_of)]
-    found = person_history(project.build_dir, record.person_id, record.profile, kinds, as_of,
-                           generated_at().strftime("%Y-%m-%d %H:%M UTC"))
+    found = person_history(
+        project.build_dir, record.person_id, record.profile, kinds, as_of, generated_at().strftime("%Y-%m-%d %H:%M UTC")
+    )
     return with_history(Job(record, kind, Path(record.person_id) / kind.name), found)
 
 
@@ -163,10 +166,17 @@ def version_warnings(project: Project, record: PersonRecord, as_of: dt.date) -> 
     if first is None:
         return []
     version = record.profile.plan.version
-    return [Problem(record.doc.path, record.doc.line_of(("plan", "version")), "plan.version",
-                    f"the plan changed since version {version} was first recorded on "
-                    f"{long_date(first.recorded[:10])}, but plan.version is still {version}: raise it "
-                    f"(until then the documents print version {version} with an edit number)", "warning")]
+    return [
+        Problem(
+            record.doc.path,
+            record.doc.line_of(("plan", "version")),
+            "plan.version",
+            f"the plan changed since version {version} was first recorded on "
+            f"{long_date(first.recorded[:10])}, but plan.version is still {version}: raise it "
+            f"(until then the documents print version {version} with an edit number)",
+            "warning",
+        )
+    ]
 
 
 @dataclass

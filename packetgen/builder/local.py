@@ -14,8 +14,8 @@ from jinja2 import Environment
 from packetgen.builder.cache import BuildCache
 from packetgen.builder.document import manifest_bytes, output_path, render_person_document, write_page
 from packetgen.builder.jobs import BuildResult, Job
+from packetgen.builder.pdf_session import PdfSession
 from packetgen.pipeline.output import write_atomic
-from packetgen.pipeline.pdf import PdfSession
 from packetgen.project.folders import Project
 
 PROGRESS_MIN = 6
@@ -24,9 +24,19 @@ PROGRESS_MIN = 6
 """A progress bar only for builds of more than a handful of documents."""
 
 
-def render_jobs(project: Project, env: Environment, todo: list[tuple[Job, str]], formats: tuple[str, ...],
-                suffixes: tuple[str, ...], as_of: dt.date, stamp_time: str, session: PdfSession | None,
-                cache: BuildCache, result: BuildResult, progress: bool) -> None:
+def render_jobs(
+    project: Project,
+    env: Environment,
+    todo: list[tuple[Job, str]],
+    formats: tuple[str, ...],
+    suffixes: tuple[str, ...],
+    as_of: dt.date,
+    stamp_time: str,
+    session: PdfSession | None,
+    cache: BuildCache,
+    result: BuildResult,
+    progress: bool,
+) -> None:
     """Render HTML here; PDFs here for one or two, else across the session's worker processes."""
     from concurrent.futures import Future, as_completed
 
@@ -35,8 +45,9 @@ def render_jobs(project: Project, env: Environment, todo: list[tuple[Job, str]],
     def wrote(path: Path, changed: bool) -> None:
         (result.written if changed else result.unchanged).append(path)
 
-    def finish(stem: str, key: str, job_stem: Path, facts: dict[str, Any], changed: bool,
-               layout: dict[str, Any]) -> None:
+    def finish(
+        stem: str, key: str, job_stem: Path, facts: dict[str, Any], changed: bool, layout: dict[str, Any]
+    ) -> None:
         """A PDF is written: its manifest now records the page count and what continued."""
         wrote(output_path(project.build_dir, job_stem, ".pdf"), changed)
         path = output_path(project.build_dir, job_stem, ".manifest.json")
@@ -50,8 +61,9 @@ def render_jobs(project: Project, env: Environment, todo: list[tuple[Job, str]],
     with tqdm(total=len(todo), unit="doc", disable=not progress or len(todo) < PROGRESS_MIN, leave=False) as bar:
         for job, key in todo:
             stamp = {"fingerprint": key[:10], "generated": stamp_time}
-            doc = render_person_document(env, job.record, job.kind, as_of, stamp, job.extra,
-                                         want_print=session is not None)
+            doc = render_person_document(
+                env, job.record, job.kind, as_of, stamp, job.extra, want_print=session is not None
+            )
             stem = job.stem.as_posix()
             write_page(project, job.stem, doc, formats, session is not None, wrote)
             result.rebuilt.append(stem)

@@ -39,11 +39,16 @@ RECYCLE_AFTER_PEOPLE = 60
 def generations(chunks: list[T], workers: int, people_per_chunk: int) -> list[list[T]]:
     """``chunks`` split into the share of each pool: ``RECYCLE_AFTER_PEOPLE`` people per worker."""
     per_pool = max(1, workers * RECYCLE_AFTER_PEOPLE // max(1, people_per_chunk))
-    return [chunks[i:i + per_pool] for i in range(0, len(chunks), per_pool)]
+    return [chunks[i : i + per_pool] for i in range(0, len(chunks), per_pool)]
 
 
-def run_recycled(chunks: list[T], workers: int, people_per_chunk: int, make_pool: Callable[[], ProcessPoolExecutor],
-                 submit: Callable[[ProcessPoolExecutor, T], Future[Any]]) -> Iterator[tuple[Future[Any], T]]:
+def run_recycled(
+    chunks: list[T],
+    workers: int,
+    people_per_chunk: int,
+    make_pool: Callable[[], ProcessPoolExecutor],
+    submit: Callable[[ProcessPoolExecutor, T], Future[Any]],
+) -> Iterator[tuple[Future[Any], T]]:
     """Each chunk's finished future, in completion order, one pool per generation.
 
     Stopped early (an error, a signal, the caller leaving the loop): the chunks not started are

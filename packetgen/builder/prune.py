@@ -138,8 +138,9 @@ def stems_by_person(cache: BuildCache) -> dict[str, list[str]]:
     return grouped
 
 
-def settle_valid(build_dir: Path, person_id: str, stems: list[str], cache: BuildCache, data: Any,
-                 source: bytes, cached: list[str]) -> Settled:
+def settle_valid(
+    build_dir: Path, person_id: str, stems: list[str], cache: BuildCache, data: Any, source: bytes, cached: list[str]
+) -> Settled:
     """A person built now: keep each planned document in the formats made from its current inputs;
     remove every other file packetgen writes in their folder. Also record, with each document,
     the digests of the consent and sharing inputs it was built with (for ``withdraw.py``).
@@ -159,8 +160,9 @@ def settle_valid(build_dir: Path, person_id: str, stems: list[str], cache: Build
     return settled
 
 
-def settle_failed(build_dir: Path, record: PersonRecord, cache: BuildCache, as_of: dt.date,
-                  cached: list[str]) -> Settled:
+def settle_failed(
+    build_dir: Path, record: PersonRecord, cache: BuildCache, as_of: dt.date, cached: list[str]
+) -> Settled:
     """A person with errors: remove the forms of deleted events, withdraw what ``withdraw.py``
     says may no longer be allowed, keep the rest of the last good output untouched."""
     pid = record.person_id
@@ -180,8 +182,9 @@ def settle_failed(build_dir: Path, record: PersonRecord, cache: BuildCache, as_o
         except (OSError, ValueError):
             manifest = None
         entry = cache.jobs.get(stem) or {}
-        reason = withdraw_reason(AUDIENCE.get(parts[-1]), manifest, entry.get("inputs"), current, scope,
-                                 record.doc.data, as_of)
+        reason = withdraw_reason(
+            AUDIENCE.get(parts[-1]), manifest, entry.get("inputs"), current, scope, record.doc.data, as_of
+        )
         if reason is None:
             settled.kept.append(stem)
             if isinstance(manifest, dict) and isinstance(manifest.get("plan_version"), int):
@@ -193,16 +196,20 @@ def settle_failed(build_dir: Path, record: PersonRecord, cache: BuildCache, as_o
         parts = stem.split("/")
         if len(parts) == 4 and parts[2] not in events:
             cache.jobs.pop(stem, None)
-    settled.withdrawn = {stem: cache.jobs[stem]["withdrawn"] for stem in sorted(cached)
-                         if cache.jobs.get(stem, {}).get("withdrawn")}
+    settled.withdrawn = {
+        stem: cache.jobs[stem]["withdrawn"] for stem in sorted(cached) if cache.jobs.get(stem, {}).get("withdrawn")
+    }
     settled.versions = sorted(set(settled.versions))
     return settled
 
 
 def withdrawn(cache: BuildCache, person_id: str) -> dict[str, str]:
     """Documents of a person withdrawn until their errors are fixed, with the reason."""
-    return {stem: entry["withdrawn"] for stem, entry in sorted(cache.jobs.items())
-            if stem.startswith(f"{person_id}/") and entry.get("withdrawn")}
+    return {
+        stem: entry["withdrawn"]
+        for stem, entry in sorted(cache.jobs.items())
+        if stem.startswith(f"{person_id}/") and entry.get("withdrawn")
+    }
 
 
 def remove_absent_people(build_dir: Path, current: list[str], cache: BuildCache) -> tuple[list[str], list[Path]]:
@@ -251,8 +258,9 @@ def _drill_sources(build_dir: Path) -> dict[str, str]:
 
 
 def _save_drill_sources(build_dir: Path, sources: dict[str, str]) -> None:
-    write_text(build_dir / "drills" / DRILL_SOURCES, json.dumps(sources, indent=1, sort_keys=True) + "\n",
-               durable=False)
+    write_text(
+        build_dir / "drills" / DRILL_SOURCES, json.dumps(sources, indent=1, sort_keys=True) + "\n", durable=False
+    )
 
 
 def record_drill(build_dir: Path, path: Path, fingerprint: str) -> None:

@@ -13,13 +13,12 @@ from pathlib import Path
 from packetgen.model.errors import Problem, Severity, dotted
 from packetgen.model.event import Event
 from packetgen.model.profile import Consent, Profile
+from packetgen.pipeline.gates import Gate, event_gates
 from packetgen.pipeline.load import Document, load_yaml
 from packetgen.pipeline.rules import (
     EventPair,
-    Gate,
     Notification,
     ReviewStatus,
-    event_gates,
     expiring_consents,
     notification,
     review_status,
@@ -112,8 +111,10 @@ def derive_events(record: PersonRecord, as_of: dt.date) -> list[EventFacts]:
     """Notification status and open gates for every valid event of one person, oldest first."""
     pairs = record.event_pairs
     by_id = {e.event_id: e for e in record.events}
-    return [EventFacts(by_id[event_id], event, notification(pairs, event_id, as_of), event_gates(event, as_of))
-            for event_id, event in pairs]
+    return [
+        EventFacts(by_id[event_id], event, notification(pairs, event_id, as_of), event_gates(event, as_of))
+        for event_id, event in pairs
+    ]
 
 
 def gate_problems(record: PersonRecord, as_of: dt.date, severity: Severity = "error") -> list[Problem]:
@@ -122,8 +123,15 @@ def gate_problems(record: PersonRecord, as_of: dt.date, severity: Severity = "er
     for facts in derive_events(record, as_of):
         for gate in facts.gates:
             docs = ", ".join(gate.documents)
-            found.append(Problem(facts.record.doc.path, facts.record.doc.line_of(gate.field), dotted(gate.field),
-                                 f"INCOMPLETE {docs}: {gate.message}", severity))
+            found.append(
+                Problem(
+                    facts.record.doc.path,
+                    facts.record.doc.line_of(gate.field),
+                    dotted(gate.field),
+                    f"INCOMPLETE {docs}: {gate.message}",
+                    severity,
+                )
+            )
     return found
 
 
@@ -134,22 +142,41 @@ def dated_warnings(record: PersonRecord, as_of: dt.date) -> list[Problem]:
     found = []
     for consent in record.expiring_consents(as_of):
         index = record.profile.consents.index(consent)
-        found.append(Problem(record.doc.path, record.doc.line_of(("consents", index)), f"consents[{index}]",
-                             f"consent {consent.id} for {consent.recipient} expires on {consent.expires}: "
-                             "renew it or plan for it to lapse", "warning"))
+        found.append(
+            Problem(
+                record.doc.path,
+                record.doc.line_of(("consents", index)),
+                f"consents[{index}]",
+                f"consent {consent.id} for {consent.recipient} expires on {consent.expires}: "
+                "renew it or plan for it to lapse",
+                "warning",
+            )
+        )
     review = record.review(as_of)
     if review.overdue:
-        found.append(Problem(record.doc.path, record.doc.line_of(("plan", "last_reviewed")), "plan",
-                             f"review overdue since {review.next_review}: review the plan and update "
-                             "plan.last_reviewed", "warning"))
+        found.append(
+            Problem(
+                record.doc.path,
+                record.doc.line_of(("plan", "last_reviewed")),
+                "plan",
+                f"review overdue since {review.next_review}: review the plan and update plan.last_reviewed",
+                "warning",
+            )
+        )
     for facts in derive_events(record, as_of) if record.ok else []:
         note = facts.notification
         if note.state == "overdue" and note.due_at is not None:
-            found.append(Problem(facts.record.doc.path, facts.record.doc.line_of(("case_manager",)),
-                                 "case_manager.notified_at",
-                                 f"case manager notification overdue since {note.due_at:%Y-%m-%d %H:%M} "
-                                 f"({'; '.join(t.reason for t in note.triggers)}): notify them and record "
-                                 "case_manager.notified_at", "warning"))
+            found.append(
+                Problem(
+                    facts.record.doc.path,
+                    facts.record.doc.line_of(("case_manager",)),
+                    "case_manager.notified_at",
+                    f"case manager notification overdue since {note.due_at:%Y-%m-%d %H:%M} "
+                    f"({'; '.join(t.reason for t in note.triggers)}): notify them and record "
+                    "case_manager.notified_at",
+                    "warning",
+                )
+            )
     return found
 
 

@@ -110,8 +110,7 @@ class ShardedCache(BuildCache):
     Saved as a shard's part (only that shard's people) when ``shard`` is given; else as the main
     cache, after which the parts it absorbed are removed."""
 
-    def __init__(self, build_dir: Path, data: dict[str, Any] | None, shard: Shard | None,
-                 parts: list[Path]) -> None:
+    def __init__(self, build_dir: Path, data: dict[str, Any] | None, shard: Shard | None, parts: list[Path]) -> None:
         super().__init__(build_dir, data)
         self.shard = shard
         self.parts = parts
@@ -129,11 +128,17 @@ class ShardedCache(BuildCache):
             self.parts = []
             return
         holds = self.shard.holds
-        data = {"schema": CACHE_SCHEMA, "shard": str(self.shard),
-                "jobs": {stem: entry for stem, entry in self.jobs.items() if holds(_owner(stem))},
-                "people": {pid: entry for pid, entry in self.people.items() if holds(pid)}}
-        write_text(self.build_dir / PARTS_DIR / self.shard.part_name,
-                   json.dumps(data, separators=(",", ":"), sort_keys=True), durable=False)
+        data = {
+            "schema": CACHE_SCHEMA,
+            "shard": str(self.shard),
+            "jobs": {stem: entry for stem, entry in self.jobs.items() if holds(_owner(stem))},
+            "people": {pid: entry for pid, entry in self.people.items() if holds(pid)},
+        }
+        write_text(
+            self.build_dir / PARTS_DIR / self.shard.part_name,
+            json.dumps(data, separators=(",", ":"), sort_keys=True),
+            durable=False,
+        )
 
 
 def load_cache(build_dir: Path, shard: Shard | None) -> BuildCache:
@@ -143,8 +148,9 @@ def load_cache(build_dir: Path, shard: Shard | None) -> BuildCache:
     and so does a newer part's over an older one's: each part holds whole people."""
     base = BuildCache.load(build_dir)
     parts = part_paths(build_dir)
-    cache = ShardedCache(build_dir, {"schema": CACHE_SCHEMA, "jobs": base.jobs, "people": base.people,
-                                     "index": base.index}, shard, parts)
+    cache = ShardedCache(
+        build_dir, {"schema": CACHE_SCHEMA, "jobs": base.jobs, "people": base.people, "index": base.index}, shard, parts
+    )
     for path in parts:
         data = _read(path)
         if data is None:
@@ -164,5 +170,4 @@ def load_cache(build_dir: Path, shard: Shard | None) -> BuildCache:
     return cache
 
 
-__all__ = ["CACHE_NAME", "PARTS_DIR", "Shard", "ShardedCache", "load_cache", "parse_shard", "select_people",
-           "shard_of"]
+__all__ = ["CACHE_NAME", "PARTS_DIR", "Shard", "ShardedCache", "load_cache", "parse_shard", "select_people", "shard_of"]

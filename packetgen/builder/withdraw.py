@@ -88,10 +88,14 @@ def decision_inputs(data: Any, source: bytes) -> dict[str, str]:
         sharing[name] = value.get("sharing") if isinstance(value, dict) else (None if value is None else "?")
     contacts = data.get("contacts")
     people = contacts.get("people") if isinstance(contacts, dict) else None
-    sharing["contacts.people"] = ([p.get("sharing") if isinstance(p, dict) else "?" for p in people]
-                                  if isinstance(people, list) else "?")
-    return {"sharing": data_digest(sharing), "consents": data_digest(data.get("consents")),
-            "text": sharing_text(source)}
+    sharing["contacts.people"] = (
+        [p.get("sharing") if isinstance(p, dict) else "?" for p in people] if isinstance(people, list) else "?"
+    )
+    return {
+        "sharing": data_digest(sharing),
+        "consents": data_digest(data.get("consents")),
+        "text": sharing_text(source),
+    }
 
 
 def undotted(field: str) -> tuple[str | int, ...]:
@@ -133,8 +137,13 @@ def consents_shown(manifest: Any) -> list[str] | None:
     """Ids of the consents under which a document shows something (None: unreadable manifest)."""
     if not isinstance(manifest, dict) or not isinstance(manifest.get("sections"), list):
         return None
-    return sorted({row["consent"] for row in manifest["sections"]
-                   if isinstance(row, dict) and row.get("included") and row.get("consent")})
+    return sorted(
+        {
+            row["consent"]
+            for row in manifest["sections"]
+            if isinstance(row, dict) and row.get("included") and row.get("consent")
+        }
+    )
 
 
 def _in_force_now(raw: Any, consent_id: str, as_of: dt.date) -> bool:
@@ -147,8 +156,15 @@ def _in_force_now(raw: Any, consent_id: str, as_of: dt.date) -> bool:
     return False
 
 
-def withdraw_reason(audience: str | None, manifest: Any, recorded: dict[str, Any] | None,
-                    current: dict[str, str] | None, scope: Scope, data: Any, as_of: dt.date) -> str | None:
+def withdraw_reason(
+    audience: str | None,
+    manifest: Any,
+    recorded: dict[str, Any] | None,
+    current: dict[str, str] | None,
+    scope: Scope,
+    data: Any,
+    as_of: dt.date,
+) -> str | None:
     """Why one document of a person with errors must be withdrawn, or None to keep it.
 
     ``recorded``: the decision inputs the document was built with (from the cache);

@@ -52,8 +52,12 @@ def layout_facts(project: Any, record: Any, kind: Any, as_of: dt.date, renderer:
 
     plan = doc.plan()
     assert doc.source is not None and plan is not None
-    document, plan, _ = paginate(lambda html: renderer.layout(html, extra_stylesheets=kind.stylesheets),
-                                 lambda html: renderer.measure(html, kind.stylesheets), doc.source, plan)
+    document, plan, _ = paginate(
+        lambda html: renderer.layout(html, extra_stylesheets=kind.stylesheets),
+        lambda html: renderer.measure(html, kind.stylesheets),
+        doc.source,
+        plan,
+    )
     return layout_facts(document, plan)
 
 
@@ -70,9 +74,19 @@ def page_notes(project: Any, record: Any, as_of: dt.date, renderer: Any = None) 
             for item in facts.get("continued", []):
                 by_page.setdefault(item["page"], []).append(item["what"])
             where = "; ".join(f"{and_list(whats)}: page {page}" for page, whats in sorted(by_page.items()))
-            notes.append(Problem(record.doc.path, None, "",
-                                 f"{name} runs to {facts['pages']} pages; "
-                                 + ("page 1 holds the page-1 list" if facts.get("page_one_complete", True)
-                                    else "page 1 cannot hold the whole page-1 list: shorten the page-1 fields")
-                                 + (f"; continued: {where}" if where else ""), "note"))
+            notes.append(
+                Problem(
+                    record.doc.path,
+                    None,
+                    "",
+                    f"{name} runs to {facts['pages']} pages; "
+                    + (
+                        "page 1 holds the page-1 list"
+                        if facts.get("page_one_complete", True)
+                        else "page 1 cannot hold the whole page-1 list: shorten the page-1 fields"
+                    )
+                    + (f"; continued: {where}" if where else ""),
+                    "note",
+                )
+            )
     return notes

@@ -32,9 +32,14 @@ class DrugClass:
 @lru_cache(maxsize=1)
 def drug_classes() -> tuple[DrugClass, ...]:
     entries = yaml.safe_load(LIST.read_text(encoding="utf-8"))
-    return tuple(DrugClass(e["class"], e["why"],
-                           re.compile(r"\b(?:" + "|".join(re.escape(n) for n in e["names"]) + r")\b", re.IGNORECASE))
-                 for e in entries)
+    return tuple(
+        DrugClass(
+            e["class"],
+            e["why"],
+            re.compile(r"\b(?:" + "|".join(re.escape(n) for n in e["names"]) + r")\b", re.IGNORECASE),
+        )
+        for e in entries
+    )
 
 
 def drug_class(name: str) -> DrugClass | None:
@@ -48,8 +53,14 @@ def suggestions(profile: Profile, doc: Document) -> list[Problem]:
     for index, med in enumerate(profile.medications.items or []):
         match = drug_class(med.name)
         if match is not None and not med.high_alert:
-            found.append(Problem(doc.path, doc.line_of(("medications", "items", index, "name")),
-                                 f"medications.items[{index}].name",
-                                 f"looks like a {match.name} ({match.why}): if it is, add high_alert: true so "
-                                 "responders see it first on page 1", "warning"))
+            found.append(
+                Problem(
+                    doc.path,
+                    doc.line_of(("medications", "items", index, "name")),
+                    f"medications.items[{index}].name",
+                    f"looks like a {match.name} ({match.why}): if it is, add high_alert: true so "
+                    "responders see it first on page 1",
+                    "warning",
+                )
+            )
     return found

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from packetgen.builder.records import EventFacts, PersonRecord, derive_events
 from packetgen.copies.copies import PersonCopies, SlotState, person_copies
 from packetgen.model.copies import COPY_KINDS
+from packetgen.pipeline.gates import Gate
 from packetgen.pipeline.render import event_type, long_date, long_time
-from packetgen.pipeline.rules import Gate
 from packetgen.project.folders import Project
 
 
@@ -60,8 +60,9 @@ def person_status(record: PersonRecord, as_of: dt.date, project: Project | None 
             who = facts.event.next_update.supervisor or "NO NAMED SUPERVISOR"
             status.reviews.append(ReviewItem(due, f"{event_id}: next case manager update, by {who}"))
     review = record.review(as_of)
-    status.reviews.append(ReviewItem(review.next_review, "plan review" + (" (OVERDUE)" if review.overdue else ""),
-                                      review.overdue))
+    status.reviews.append(
+        ReviewItem(review.next_review, "plan review" + (" (OVERDUE)" if review.overdue else ""), review.overdue)
+    )
     status.reviews.sort(key=lambda item: _sort_key(item.when))
     if project is not None:
         status.copies = person_copies(project, record, as_of)
@@ -80,7 +81,8 @@ def _notification_line(facts: EventFacts) -> str:
     note = facts.notification
     reasons = "; ".join(
         t.reason + ("" if len(t.events) < 2 else " (" + ", ".join(ref.id for ref in t.events) + ")")
-        for t in note.triggers)
+        for t in note.triggers
+    )
     due = _when(note.due_at or facts.event.occurred_at)
     return f"    {facts.record.event_id} ({event_type(facts.event.type).lower()}): due {due}, because {reasons}"
 
@@ -114,8 +116,10 @@ def _copy_line(state: SlotState) -> str:
     if state.placed is None:
         return f"    {state.place.location}: {title}: none placed yet, {now}"
     placed = state.placed
-    return (f"    {state.place.location}: {title} v{placed.label or placed.plan_version} placed "
-            f"{long_date(placed.placed_on)}, {now}")
+    return (
+        f"    {state.place.location}: {title} v{placed.label or placed.plan_version} placed "
+        f"{long_date(placed.placed_on)}, {now}"
+    )
 
 
 def _copies_lines(copies: PersonCopies | None) -> list[str]:
@@ -130,15 +134,18 @@ def _copies_lines(copies: PersonCopies | None) -> list[str]:
 def format_status(people: list[PersonStatus], as_of: dt.date) -> list[str]:
     """The morning list as text lines, overdue first within each person."""
     stale = sum(p.copies.stale_count for p in people if p.copies)
-    lines = [f"Status as of {long_date(as_of)}: "
-             f"{sum(len(p.overdue) for p in people)} notification(s) overdue, "
-             f"{sum(len(p.due) for p in people)} due, {sum(len(p.gates) for p in people)} open gate(s)"
-             + (f", {stale} printed copies stale" if any(p.copies and p.copies.states for p in people) else "")]
+    lines = [
+        f"Status as of {long_date(as_of)}: "
+        f"{sum(len(p.overdue) for p in people)} notification(s) overdue, "
+        f"{sum(len(p.due) for p in people)} due, {sum(len(p.gates) for p in people)} open gate(s)"
+        + (f", {stale} printed copies stale" if any(p.copies and p.copies.states for p in people) else "")
+    ]
     for person in people:
         lines.append("")
         if person.name is None:
-            lines.append(f"{person.person_id}: NOT CHECKED, {person.errors} error(s) in the records: "
-                         "run `packetgen check`")
+            lines.append(
+                f"{person.person_id}: NOT CHECKED, {person.errors} error(s) in the records: run `packetgen check`"
+            )
             continue
         lines.append(f"{person.person_id} ({person.name})")
         lines.append(f"  notifications overdue: {len(person.overdue) or 'none'}")

@@ -47,8 +47,11 @@ def report_misnamed_folders(project: Project, err: bool = False) -> int:
     folders = project.misnamed_folders()
     for name in folders:
         shown = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in name)
-        click.echo(f"{project.display(project.people_dir)}/{shown}/: folder name is not a valid person id, so it is "
-                   f"not built: rename the folder: {PERSON_ID_RULE}", err=err)
+        click.echo(
+            f"{project.display(project.people_dir)}/{shown}/: folder name is not a valid person id, so it is "
+            f"not built: rename the folder: {PERSON_ID_RULE}",
+            err=err,
+        )
     return len(folders)
 
 
@@ -57,8 +60,10 @@ def locate_project(ctx: click.Context, param: click.Parameter, value: Path | Non
     packetgen.yml with errors stops every command before it reads or writes anything."""
     root = value if value is not None else find_project(Path.cwd())
     if root is None:
-        raise click.UsageError(f"no {CONFIG_NAME} in this folder or any folder above it: start a project with "
-                               "`packetgen init FOLDER`, go into one, or name it with --project FOLDER")
+        raise click.UsageError(
+            f"no {CONFIG_NAME} in this folder or any folder above it: start a project with "
+            "`packetgen init FOLDER`, go into one, or name it with --project FOLDER"
+        )
     if not root.is_dir():
         raise click.BadParameter(f"{root}: no such folder", ctx, param)
     problems = read_config(root).problems

@@ -1,5 +1,4 @@
-"""``packetgen build`` and ``packetgen watch``: the whole pipeline, once or on every save.
-"""
+"""``packetgen build`` and ``packetgen watch``: the whole pipeline, once or on every save."""
 
 from __future__ import annotations
 
@@ -36,17 +35,41 @@ from packetgen.project.inventory import unread_files
 @out_option
 @click.option("--force", is_flag=True, help="Rebuild every document, even those whose inputs did not change.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-@click.option("--large-print", is_flag=True,
-              help="Also write 18 pt responder packets and crisis plans (<document>-large-print.html|pdf).")
+@click.option(
+    "--large-print",
+    is_flag=True,
+    help="Also write 18 pt responder packets and crisis plans (<document>-large-print.html|pdf).",
+)
 @jobs_option
-@click.option("--shard", default=None, callback=shard_option, metavar="K/N",
-              help="Build only shard K of N (1-based; by a hash of the person id), no index; see --index-only.")
+@click.option(
+    "--shard",
+    default=None,
+    callback=shard_option,
+    metavar="K/N",
+    help="Build only shard K of N (1-based; by a hash of the person id), no index; see --index-only.",
+)
 @click.option("--index-only", is_flag=True, help="Write only build/index.html, from what the shards built.")
-@click.option("--dask", "dask", default=None, metavar="ADDRESS",
-              help="Render on a running Dask cluster, e.g. tcp://10.0.0.5:8786 (workers see the same folders).")
-def build_command(root: Path, as_of: dt.datetime | None, people: tuple[str, ...], fmt: str, out: Path | None,
-                  force: bool, quiet: bool, large_print: bool, workers: int | None, shard: Shard | None,
-                  index_only: bool, dask: str | None) -> None:
+@click.option(
+    "--dask",
+    "dask",
+    default=None,
+    metavar="ADDRESS",
+    help="Render on a running Dask cluster, e.g. tcp://10.0.0.5:8786 (workers see the same folders).",
+)
+def build_command(
+    root: Path,
+    as_of: dt.datetime | None,
+    people: tuple[str, ...],
+    fmt: str,
+    out: Path | None,
+    force: bool,
+    quiet: bool,
+    large_print: bool,
+    workers: int | None,
+    shard: Shard | None,
+    index_only: bool,
+    dask: str | None,
+) -> None:
     """Build every person's packets as HTML and PDF, plus build/index.html.
 
     Documents whose inputs did not change since the last build are skipped (see --force)."""
@@ -55,34 +78,56 @@ def build_command(root: Path, as_of: dt.datetime | None, people: tuple[str, ...]
     project = open_project(root, out)
     require_profiles(project, people)
     if index_only:
-        result = build(project, formats=FORMATS if fmt == "all" else (fmt,), as_of=as_of_date(as_of),
-                       large_print=large_print, index_only=True)
-        click.echo(f"wrote the index of {len(project.person_ids())} people into "
-                   f"{project.display(project.build_dir)}/index.html"
-                   + (f", {len(result.removed)} removed" if result.removed else ""))
+        result = build(
+            project,
+            formats=FORMATS if fmt == "all" else (fmt,),
+            as_of=as_of_date(as_of),
+            large_print=large_print,
+            index_only=True,
+        )
+        click.echo(
+            f"wrote the index of {len(project.person_ids())} people into "
+            f"{project.display(project.build_dir)}/index.html"
+            + (f", {len(result.removed)} removed" if result.removed else "")
+        )
         return
     misnamed = 0 if people else report_misnamed_folders(project, err=True)
     formats = FORMATS if fmt == "all" else (fmt,)
     started = time.perf_counter()
-    result = build(project, people=list(people) or None, formats=formats, as_of=as_of_date(as_of), force=force,
-                   progress=not quiet and sys.stderr.isatty(), workers=workers, large_print=large_print,
-                   shard=shard, dask=dask)
+    result = build(
+        project,
+        people=list(people) or None,
+        formats=formats,
+        as_of=as_of_date(as_of),
+        force=force,
+        progress=not quiet and sys.stderr.isatty(),
+        workers=workers,
+        large_print=large_print,
+        shard=shard,
+        dask=dask,
+    )
     for problem in result.problems:
         click.echo(str(problem), err=True)
     for problem in unread_files(project, {r.person_id: r.doc.data for r in result.people}):
         click.echo(str(problem), err=True)
     seconds = time.perf_counter() - started
     total = len(result.people) + len(result.up_to_date)
-    click.echo(f"built {total - len(result.failed)} of {total} people into {project.display(project.build_dir)}/: "
-               f"{len(result.rebuilt)} documents rebuilt, {len(result.skipped)} up to date; "
-               f"{len(result.written)} files written, {len(result.unchanged)} unchanged"
-               + (f", {len(result.removed)} removed" if result.removed else "") + f", {seconds:.1f} s"
-               + (f" (shard {shard}; run `packetgen build --index-only` after the last shard)" if shard else ""))
+    click.echo(
+        f"built {total - len(result.failed)} of {total} people into {project.display(project.build_dir)}/: "
+        f"{len(result.rebuilt)} documents rebuilt, {len(result.skipped)} up to date; "
+        f"{len(result.written)} files written, {len(result.unchanged)} unchanged"
+        + (f", {len(result.removed)} removed" if result.removed else "")
+        + f", {seconds:.1f} s"
+        + (f" (shard {shard}; run `packetgen build --index-only` after the last shard)" if shard else "")
+    )
     if result.removed_people:
         click.echo("removed the output of people no longer in people/: " + ", ".join(result.removed_people))
     if result.incomplete:
-        click.echo(f"{len(result.incomplete)} document(s) marked INCOMPLETE (see `packetgen check` for what is "
-                   f"missing): " + ", ".join(str(stem) for stem in result.incomplete), err=True)
+        click.echo(
+            f"{len(result.incomplete)} document(s) marked INCOMPLETE (see `packetgen check` for what is "
+            f"missing): " + ", ".join(str(stem) for stem in result.incomplete),
+            err=True,
+        )
     if result.failed:
         click.echo("not built (errors above):", err=True)
         for record in result.failed:
@@ -99,13 +144,29 @@ def build_command(root: Path, as_of: dt.datetime | None, people: tuple[str, ...]
 @click.option("--poll", is_flag=True, help="Poll for changes instead of OS events (network or container mounts).")
 @click.option("--serve", is_flag=True, help="Also serve the build folder on localhost; pages reload when rebuilt.")
 @click.option("--port", type=int, default=8000, show_default=True, help="Port for --serve.")
-@click.option("--debounce", type=float, default=0.05, show_default=True,
-              help="Seconds without file events before rebuilding (one save is often several events).")
-@click.option("--large-print", is_flag=True,
-              help="Also keep 18 pt responder packets and crisis plans current on every rebuild.")
+@click.option(
+    "--debounce",
+    type=float,
+    default=0.05,
+    show_default=True,
+    help="Seconds without file events before rebuilding (one save is often several events).",
+)
+@click.option(
+    "--large-print", is_flag=True, help="Also keep 18 pt responder packets and crisis plans current on every rebuild."
+)
 @jobs_option
-def watch_command(root: Path, as_of: dt.datetime | None, fmt: str, out: Path | None, poll: bool, serve: bool,
-                  port: int, debounce: float, large_print: bool, workers: int | None) -> None:
+def watch_command(
+    root: Path,
+    as_of: dt.datetime | None,
+    fmt: str,
+    out: Path | None,
+    poll: bool,
+    serve: bool,
+    port: int,
+    debounce: float,
+    large_print: bool,
+    workers: int | None,
+) -> None:
     """Build, then rebuild what changes whenever a file under people/, templates/ or styles/ is saved."""
     import threading
 
@@ -113,8 +174,16 @@ def watch_command(root: Path, as_of: dt.datetime | None, fmt: str, out: Path | N
 
     project = open_project(root, out)
     formats = FORMATS if fmt == "all" else (fmt,)
-    watcher = Watcher(project, report=click.echo, formats=formats, as_of=as_of.date() if as_of else None,
-                      poll=poll, quiet=debounce, workers=workers, large_print=large_print)
+    watcher = Watcher(
+        project,
+        report=click.echo,
+        formats=formats,
+        as_of=as_of.date() if as_of else None,
+        poll=poll,
+        quiet=debounce,
+        workers=workers,
+        large_print=large_print,
+    )
     watcher.warm_up()
     report_misnamed_folders(project)
     watcher.build_all()

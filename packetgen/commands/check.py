@@ -1,5 +1,4 @@
-"""``packetgen check``, ``status`` and ``explain``: what is wrong, what is due, why a section reads as it does.
-"""
+"""``packetgen check``, ``status`` and ``explain``: what is wrong, what is due, why a section reads as it does."""
 
 from __future__ import annotations
 
@@ -25,12 +24,19 @@ from packetgen.project.inventory import real_data_warnings, unread_files
 @root_option
 @as_of_option
 @click.option("--person", "people", type=PERSON, multiple=True, help="Check only this person (repeatable).")
-@click.option("--quick", is_flag=True, help="Skip laying out each packet to say which run past one page (the "
-              "slowest part of check for a large roster).")
-@click.option("--allow-incomplete", is_flag=True,
-              help="Report open gates (INCOMPLETE coordination documents) as warnings instead of errors.")
-def check_command(root: Path, as_of: dt.datetime | None, people: tuple[str, ...], quick: bool,
-                  allow_incomplete: bool) -> None:
+@click.option(
+    "--quick",
+    is_flag=True,
+    help="Skip laying out each packet to say which run past one page (the slowest part of check for a large roster).",
+)
+@click.option(
+    "--allow-incomplete",
+    is_flag=True,
+    help="Report open gates (INCOMPLETE coordination documents) as warnings instead of errors.",
+)
+def check_command(
+    root: Path, as_of: dt.datetime | None, people: tuple[str, ...], quick: bool, allow_incomplete: bool
+) -> None:
     """Validate every profile and event and print all problems at once (exit 1 on any error).
 
     An open gate (a "cannot proceed without" item missing from an event) is an error, so a
@@ -53,8 +59,10 @@ def check_command(root: Path, as_of: dt.datetime | None, people: tuple[str, ...]
     for problem in problems:
         click.echo(str(problem))
     if not records:
-        click.echo(f"no profiles found under {project.display(project.people_dir)}/: "
-                   "create one with `packetgen new <person-id>`")
+        click.echo(
+            f"no profiles found under {project.display(project.people_dir)}/: "
+            "create one with `packetgen new <person-id>`"
+        )
         sys.exit(1)
     events = sum(len(r.events) for r in records)
     if misnamed:
@@ -63,13 +71,18 @@ def check_command(root: Path, as_of: dt.datetime | None, people: tuple[str, ...]
         bad = sum(1 for r in records if not r.ok or errors(gates_by.get(r.person_id, [])))
         click.echo(f"{len(errors(problems))} error(s) in {bad} of {len(records)} profiles ({events} events)")
         if errors(gates):
-            click.echo(f"{len(errors(gates))} open gate(s) leave documents INCOMPLETE: fill in what is missing, "
-                       "or run with --allow-incomplete to report them as warnings")
+            click.echo(
+                f"{len(errors(gates))} open gate(s) leave documents INCOMPLETE: fill in what is missing, "
+                "or run with --allow-incomplete to report them as warnings"
+            )
         sys.exit(1)
     if misnamed:
         sys.exit(1)
-    click.echo(f"checked {len(records)} profiles: all valid ({events} events, {len(warnings(problems))} warnings"
-               + (f", {len(gates)} open gates allowed" if gates else "") + ")")
+    click.echo(
+        f"checked {len(records)} profiles: all valid ({events} events, {len(warnings(problems))} warnings"
+        + (f", {len(gates)} open gates allowed" if gates else "")
+        + ")"
+    )
 
 
 @click.command("status")
@@ -124,5 +137,7 @@ def explain_command(root: Path, as_of: dt.datetime | None, person_id: str, docum
             # A contact the document prints, so its role is no secret here.
             label += f" {selection.view['contacts'][int(label.split('[')[1].rstrip(']'))].role}"
         click.echo(f"  {mark}  {label:<{width + 14}} {d.sharing or '-':<10} {d.reason}")
-    click.echo("A section not shown reads the same whether the profile has it or not; contacts not shared are "
-               "left out. See the profile's sharing: and consents: for why.")
+    click.echo(
+        "A section not shown reads the same whether the profile has it or not; contacts not shared are "
+        "left out. See the profile's sharing: and consents: for why."
+    )

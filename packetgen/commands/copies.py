@@ -1,5 +1,4 @@
-"""Printed copies: ``packetgen copies confirm``, ``print`` and ``verify``.
-"""
+"""Printed copies: ``packetgen copies confirm``, ``print`` and ``verify``."""
 
 from __future__ import annotations
 
@@ -54,12 +53,25 @@ def copies_group() -> None:
 @click.argument("person_id", type=PERSON, required=False)
 @click.argument("location", type=LOCATION_ARG, required=False)
 @click.option("--run", "run_id", type=RUN_ARG, default=None, help="Record every copy of this print run.")
-@click.option("--document", "documents", type=click.Choice(COPYABLE), multiple=True,
-              help="Only this document of the place (repeatable). Default: every document kept there.")
+@click.option(
+    "--document",
+    "documents",
+    type=click.Choice(COPYABLE),
+    multiple=True,
+    help="Only this document of the place (repeatable). Default: every document kept there.",
+)
 @click.option("--by", "by", required=True, help="Who placed them: a role or initials, e.g. 'shift lead'.")
 @click.option("--on", "on", type=DATE, default=None, help="Date placed (YYYY-MM-DD). Default: today.")
-def copies_confirm_command(root: Path, as_of: dt.datetime | None, person_id: str | None, location: str | None,
-                           run_id: str | None, documents: tuple[str, ...], by: str, on: dt.datetime | None) -> None:
+def copies_confirm_command(
+    root: Path,
+    as_of: dt.datetime | None,
+    person_id: str | None,
+    location: str | None,
+    run_id: str | None,
+    documents: tuple[str, ...],
+    by: str,
+    on: dt.datetime | None,
+) -> None:
     """Record in people/<id>/copies.jsonl that current copies were placed (or a whole print run's)."""
     from packetgen.copies.confirm import confirm_place, confirm_run
     from packetgen.project.ledger import ledger_path, valid_who
@@ -85,14 +97,17 @@ def copies_confirm_command(root: Path, as_of: dt.datetime | None, person_id: str
         click.echo("nothing recorded: fix the problems above; the copies ledgers are unchanged", err=True)
         sys.exit(1)
     for pid, placements in result.recorded.items():
-        what = ", ".join(f"{p.location} {p.document} x{p.count} (plan v{p.label or p.plan_version}, check {p.check})"
-                         for p in placements)
+        what = ", ".join(
+            f"{p.location} {p.document} x{p.count} (plan v{p.label or p.plan_version}, check {p.check})"
+            for p in placements
+        )
         click.echo(f"recorded in {project.display(ledger_path(project, pid))}: {what}")
     if result.already:
         click.echo(f"already recorded from run {run_id}, nothing to do: {result.already} document(s)")
     for p in result.still_stale:
-        click.echo(f"still stale: {p.location} {p.document}: changed after this run was printed; print it again",
-                   err=True)
+        click.echo(
+            f"still stale: {p.location} {p.document}: changed after this run was printed; print it again", err=True
+        )
 
 
 @click.command("print")
@@ -103,8 +118,15 @@ def copies_confirm_command(root: Path, as_of: dt.datetime | None, person_id: str
 @click.option("--stale", "stale", is_flag=True, help="Copies that are stale or missing (the default).")
 @click.option("--all", "everything", is_flag=True, help="Every copy kept, current or not.")
 @click.option("--dry-run", is_flag=True, help="Say what the run would hold; write nothing.")
-def print_command(root: Path, as_of: dt.datetime | None, people: tuple[str, ...], locations: tuple[str, ...],
-                  stale: bool, everything: bool, dry_run: bool) -> None:
+def print_command(
+    root: Path,
+    as_of: dt.datetime | None,
+    people: tuple[str, ...],
+    locations: tuple[str, ...],
+    stale: bool,
+    everything: bool,
+    dry_run: bool,
+) -> None:
     """One print-ready PDF, build/print/<run>.pdf, of the copies to replace, grouped by person and place,
     each group opened by a separator sheet; build/print/<run>.json lists what it holds."""
     from packetgen.copies import printrun
@@ -118,8 +140,10 @@ def print_command(root: Path, as_of: dt.datetime | None, people: tuple[str, ...]
     for problem in plan.problems:
         click.echo(str(problem), err=True)
     for record in plan.not_printed:
-        click.echo(f"{record.person_id}: not printed: the records have errors (`packetgen check --person "
-                   f"{record.person_id}`)", err=True)
+        click.echo(
+            f"{record.person_id}: not printed: the records have errors (`packetgen check --person {record.person_id}`)",
+            err=True,
+        )
     code = 1 if plan.not_printed else 0
     if not plan.groups:
         click.echo("nothing to print: " + ("no copies match" if everything else "every copy kept is current"))
@@ -149,8 +173,9 @@ def verify_command(root: Path, as_of: dt.datetime | None, code: str) -> None:
 
     normalized = normalize_code(code)
     if normalized is None:
-        raise click.UsageError("not a check code: 8 letters and digits, as after 'check' in the sheet's footer "
-                               "(e.g. K7QX-M2PA)")
+        raise click.UsageError(
+            "not a check code: 8 letters and digits, as after 'check' in the sheet's footer (e.g. K7QX-M2PA)"
+        )
     verdict = verify(open_project(root), normalized, as_of_date(as_of))
     for line in verdict_lines(verdict):
         click.echo(line)

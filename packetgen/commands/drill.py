@@ -1,5 +1,4 @@
-"""``packetgen drill``: the drill page or paper drill for a person, importing results, the report.
-"""
+"""``packetgen drill``: the drill page or paper drill for a person, importing results, the report."""
 
 from __future__ import annotations
 
@@ -43,10 +42,21 @@ def drill_group() -> None:
 @click.option("--all", "everyone", is_flag=True, help="A drill for every valid person.")
 @click.option("--paper", is_flag=True, help="Write a printable paper drill (PDF) instead of the HTML page.")
 @click.option("--seed", type=int, default=None, help="Question order for --paper (default: random, printed).")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Output folder. Default: build/ in the project (drills go in build/drills/).")
-def drill_page_command(root: Path, as_of: dt.datetime | None, person_ids: tuple[str, ...], everyone: bool,
-                       paper: bool, seed: int | None, out: Path | None) -> None:
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output folder. Default: build/ in the project (drills go in build/drills/).",
+)
+def drill_page_command(
+    root: Path,
+    as_of: dt.datetime | None,
+    person_ids: tuple[str, ...],
+    everyone: bool,
+    paper: bool,
+    seed: int | None,
+    out: Path | None,
+) -> None:
     """Write build/drills/<person-id>.html (or -paper.pdf with --paper)."""
     import random
 
@@ -105,11 +115,19 @@ def drill_import_command(root: Path, files: tuple[Path, ...]) -> None:
 
 @drill_group.command("report")
 @root_option
-@click.option("--target-seconds", type=click.FloatRange(min=0, min_open=True), default=None,
-              help="Fields whose median time-to-find is over this are flagged. Default: drills.target_seconds "
-                   "in packetgen.yml (10).")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Output folder. Default: build/ in the project.")
+@click.option(
+    "--target-seconds",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Fields whose median time-to-find is over this are flagged. Default: drills.target_seconds "
+    "in packetgen.yml (10).",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output folder. Default: build/ in the project.",
+)
 def drill_report_command(root: Path, target_seconds: float | None, out: Path | None) -> None:
     """Write build/drills/report.html and report.pdf from every person's drill log."""
     from packetgen.builder.document import environment
@@ -130,6 +148,8 @@ def drill_report_command(root: Path, target_seconds: float | None, out: Path | N
     paths = write_report(environment(project.look), project, runs, target_seconds)
     context = report_context(runs, target_seconds)
     flagged = ", ".join(s.key[0] for s in context["flagged"]) or "none"
-    click.echo(f"wrote {' and '.join(str(project.display(p)) for p in paths)}: {context['runs']} drills, "
-               f"{context['answers']} answers ({context['right']} right, {context['wrong']} wrong); "
-               f"over {target_seconds:g} s: {flagged}")
+    click.echo(
+        f"wrote {' and '.join(str(project.display(p)) for p in paths)}: {context['runs']} drills, "
+        f"{context['answers']} answers ({context['right']} right, {context['wrong']} wrong); "
+        f"over {target_seconds:g} s: {flagged}"
+    )

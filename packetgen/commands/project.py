@@ -1,5 +1,4 @@
-"""``packetgen init``, ``new`` and ``schema``: start a project, add a person, write the JSON Schemas.
-"""
+"""``packetgen init``, ``new`` and ``schema``: start a project, add a person, write the JSON Schemas."""
 
 from __future__ import annotations
 

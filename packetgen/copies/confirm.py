@@ -36,8 +36,9 @@ class Confirmed:
     """Recorded, but the document changed after the run printed it: print it again."""
 
 
-def confirm_place(project: Project, person_id: str, location: str, documents: tuple[str, ...], on: dt.date,
-                  by: str, as_of: dt.date) -> Confirmed:
+def confirm_place(
+    project: Project, person_id: str, location: str, documents: tuple[str, ...], on: dt.date, by: str, as_of: dt.date
+) -> Confirmed:
     """The current version of the documents kept at ``location`` (or only ``documents``) was placed there."""
     result = Confirmed()
     record = load_person(project, person_id, as_of=as_of)
@@ -48,15 +49,26 @@ def confirm_place(project: Project, person_id: str, location: str, documents: tu
     copies = record.profile.copies
     place = next((p for p in copies.places if p.location == location), None) if copies else None
     if place is None:
-        result.problems.append(Problem(doc.path, doc.line_of(("copies", "places")), "copies.places",
-                                       "no place with that location name: add it under copies.places, or check "
-                                       "the spelling (`packetgen status` lists the places)"))
+        result.problems.append(
+            Problem(
+                doc.path,
+                doc.line_of(("copies", "places")),
+                "copies.places",
+                "no place with that location name: add it under copies.places, or check "
+                "the spelling (`packetgen status` lists the places)",
+            )
+        )
         return result
     if [d for d in documents if d not in place.documents]:
         index = copies.places.index(place) if copies else 0
-        result.problems.append(Problem(doc.path, doc.line_of(("copies", "places", index, "documents")),
-                                       f"copies.places[{index}].documents",
-                                       "that document is not kept at this place: add it to its documents first"))
+        result.problems.append(
+            Problem(
+                doc.path,
+                doc.line_of(("copies", "places", index, "documents")),
+                f"copies.places[{index}].documents",
+                "that document is not kept at this place: add it to its documents first",
+            )
+        )
         return result
     placements = placements_now(project, record, location, list(documents), on, by, as_of)
     append(project, person_id, placements)
@@ -72,14 +84,23 @@ def confirm_run(project: Project, run_id: str, on: dt.date, by: str, as_of: dt.d
     try:
         summary = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        result.problems.append(Problem(shown, None, "", f"no such print run: check the run id ({RERUN} prints a "
-                                       "new one; `ls build/print/` lists them)"))
+        result.problems.append(
+            Problem(
+                shown,
+                None,
+                "",
+                f"no such print run: check the run id ({RERUN} prints a new one; `ls build/print/` lists them)",
+            )
+        )
         return result
     except (OSError, ValueError):
         result.problems.append(Problem(shown, None, "", f"the run's summary is damaged: {RERUN}"))
         return result
-    if not isinstance(summary, dict) or summary.get("format") != RUN_FORMAT or not isinstance(
-            summary.get("groups"), list):
+    if (
+        not isinstance(summary, dict)
+        or summary.get("format") != RUN_FORMAT
+        or not isinstance(summary.get("groups"), list)
+    ):
         result.problems.append(Problem(shown, None, "", f"not a print run summary packetgen wrote: {RERUN}"))
         return result
     recorded = generated_at().isoformat()
@@ -87,17 +108,27 @@ def confirm_run(project: Project, run_id: str, on: dt.date, by: str, as_of: dt.d
     for g, group in enumerate(summary["groups"]):
         person_id = group.get("person") if isinstance(group, dict) else None
         if not isinstance(person_id, str) or person_id not in project.person_ids():
-            result.problems.append(Problem(shown, None, f"groups[{g}].person",
-                                           f"no profile for that person under people/: {RERUN}"))
+            result.problems.append(
+                Problem(shown, None, f"groups[{g}].person", f"no profile for that person under people/: {RERUN}")
+            )
             continue
         for d, entry in enumerate(group.get("documents") or []):
-            data = {"placed_on": on.isoformat(), "location": group.get("location"), "by": by,
-                    "recorded_at": recorded, "run": run_id,
-                    **{k: entry.get(k) for k in ("document", "count", "plan_version", "fingerprint", "label", "source")
-                       if isinstance(entry, dict)}}
+            data = {
+                "placed_on": on.isoformat(),
+                "location": group.get("location"),
+                "by": by,
+                "recorded_at": recorded,
+                "run": run_id,
+                **{
+                    k: entry.get(k)
+                    for k in ("document", "count", "plan_version", "fingerprint", "label", "source")
+                    if isinstance(entry, dict)
+                },
+            }
             placement, found = from_data(data, shown, None, RERUN)
-            result.problems += [Problem(p.path, None, f"groups[{g}].documents[{d}].{p.field}", p.message)
-                                for p in found]
+            result.problems += [
+                Problem(p.path, None, f"groups[{g}].documents[{d}].{p.field}", p.message) for p in found
+            ]
             if placement is not None:
                 incoming.setdefault(person_id, []).append(placement)
     if result.problems:
@@ -120,6 +151,8 @@ def _changed_since(project: Project, person_id: str, placements: list[Placement]
     record = load_person(project, person_id, as_of=as_of)
     if not record.ok or record.profile is None:
         return []
-    now = {(s["location"], s["document"]): s["fingerprint"]
-           for s in index_slots(person_id, record.profile, photo_data_uri(record), as_of)}
+    now = {
+        (s["location"], s["document"]): s["fingerprint"]
+        for s in index_slots(person_id, record.profile, photo_data_uri(record), as_of)
+    }
     return [p for p in placements if now.get((p.location, p.document)) not in (None, p.fingerprint)]

@@ -136,8 +136,9 @@ def history_of(project: Project, record: PersonRecord, as_of: dt.date, *, write:
     return find(project.build_dir, record.person_id, record.profile, kinds, as_of, recorded)
 
 
-def current_versions(project: Project, record: PersonRecord, as_of: dt.date, documents: list[str],
-                     found: PersonHistory | None = None) -> dict[str, Current]:
+def current_versions(
+    project: Project, record: PersonRecord, as_of: dt.date, documents: list[str], found: PersonHistory | None = None
+) -> dict[str, Current]:
     """What each of ``documents`` shows today, with its history."""
     profile = record.profile
     assert profile is not None
@@ -153,13 +154,13 @@ def current_versions(project: Project, record: PersonRecord, as_of: dt.date, doc
             # history says nothing reliable about this document.
             timeline = []
         since = timeline[-1].recorded_on if len(timeline) > 1 else profile.plan.effective
-        out[name] = Current(name, fingerprint, profile.plan.version, found.document(kind).label, since,
-                            tuple(timeline))
+        out[name] = Current(name, fingerprint, profile.plan.version, found.document(kind).label, since, tuple(timeline))
     return out
 
 
-def person_copies(project: Project, record: PersonRecord, as_of: dt.date,
-                  found: PersonHistory | None = None) -> PersonCopies:
+def person_copies(
+    project: Project, record: PersonRecord, as_of: dt.date, found: PersonHistory | None = None
+) -> PersonCopies:
     """Every slot of a valid person's copies section, against their ledger."""
     profile = record.profile
     assert profile is not None
@@ -170,13 +171,21 @@ def person_copies(project: Project, record: PersonRecord, as_of: dt.date,
     places = profile.copies.places
     now = latest(placements)
     current = current_versions(project, record, as_of, [d for place in places for d in place.documents], found)
-    result.states = [SlotState(place, current[name], now.get((place.location, name)))
-                     for place in places for name in place.documents]
+    result.states = [
+        SlotState(place, current[name], now.get((place.location, name))) for place in places for name in place.documents
+    ]
     return result
 
 
-def placements_now(project: Project, record: PersonRecord, location: str, documents: list[str] | None,
-                   on: dt.date, by: str, as_of: dt.date) -> list[Placement]:
+def placements_now(
+    project: Project,
+    record: PersonRecord,
+    location: str,
+    documents: list[str] | None,
+    on: dt.date,
+    by: str,
+    as_of: dt.date,
+) -> list[Placement]:
     """Ledger lines for "the current version of these documents was just put at ``location``".
 
     The revision history records today's profile first (as a build would), so a later separator
@@ -188,5 +197,17 @@ def placements_now(project: Project, record: PersonRecord, location: str, docume
     found = history_of(project, record, as_of, write=True)
     current = current_versions(project, record, as_of, names, found)
     recorded = generated_at().isoformat()
-    return [Placement(on, location, name, place.count, current[name].plan_version, current[name].fingerprint, by,
-                      recorded, current[name].label) for name in names]
+    return [
+        Placement(
+            on,
+            location,
+            name,
+            place.count,
+            current[name].plan_version,
+            current[name].fingerprint,
+            by,
+            recorded,
+            current[name].label,
+        )
+        for name in names
+    ]

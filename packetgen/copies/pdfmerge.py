@@ -60,7 +60,7 @@ def _prefix_ids(top: pikepdf.Object, prefix: str) -> None:
         if "/ID" in element:
             element.ID = String(prefix + str(element.ID))
         attributes = element.get("/A")
-        for attribute in (list(attributes) if isinstance(attributes, Array) else [attributes]):
+        for attribute in list(attributes) if isinstance(attributes, Array) else [attributes]:
             if isinstance(attribute, Dictionary) and "/Headers" in attribute:
                 attribute.Headers = Array([String(prefix + str(h)) for h in attribute.Headers])
 
@@ -68,8 +68,12 @@ def _prefix_ids(top: pikepdf.Object, prefix: str) -> None:
 def _copied(out: pikepdf.Pdf, value: pikepdf.Object) -> pikepdf.Object:
     """A ParentTree value in ``out``: an element, or a page's direct array of elements (or nulls)."""
     if isinstance(value, Array) and not value.is_indirect:
-        return Array([out.copy_foreign(item) if isinstance(item, pikepdf.Object) and item.is_indirect else item
-                      for item in value])
+        return Array(
+            [
+                out.copy_foreign(item) if isinstance(item, pikepdf.Object) and item.is_indirect else item
+                for item in value
+            ]
+        )
     return out.copy_foreign(value)
 
 
@@ -106,9 +110,12 @@ def combine(parts: list[bytes], title: str, bookmarks: list[tuple[str, int]]) ->
             for offset, page in enumerate(source.pages):
                 target = out.pages[first + offset].obj
                 holders: list[tuple[pikepdf.Object, pikepdf.Object, str]] = [(target, page.obj, "/StructParents")]
-                holders += [(mine, theirs, "/StructParent")
-                            for mine, theirs in zip(target.get("/Annots", Array()), page.obj.get("/Annots", Array()),
-                                                    strict=False)]
+                holders += [
+                    (mine, theirs, "/StructParent")
+                    for mine, theirs in zip(
+                        target.get("/Annots", Array()), page.obj.get("/Annots", Array()), strict=False
+                    )
+                ]
                 for mine, theirs, key_name in holders:
                     key = theirs.get(key_name)
                     if key is None or int(key) not in leaves:

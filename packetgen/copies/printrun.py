@@ -74,8 +74,14 @@ class RunPlan:
     """Damaged copies ledger lines (reported; the copies they hide count as stale)."""
 
 
-def plan_run(project: Project, records: list[PersonRecord], as_of: dt.date, *, locations: tuple[str, ...] = (),
-             everything: bool = False) -> RunPlan:
+def plan_run(
+    project: Project,
+    records: list[PersonRecord],
+    as_of: dt.date,
+    *,
+    locations: tuple[str, ...] = (),
+    everything: bool = False,
+) -> RunPlan:
     """Which copies a run prints: per person and place, the stale ones (or all), nothing written."""
     plan = RunPlan()
     for record in records:
@@ -88,8 +94,12 @@ def plan_run(project: Project, records: list[PersonRecord], as_of: dt.date, *, l
             if locations and place.location not in locations:
                 continue
             states = [s for s in copies.states if s.place is place and (everything or s.stale)]
-            items = [RunItem(s, None if s.placed is None else s.current.changes_since(s.placed.fingerprint)
-                             if s.stale else []) for s in states]
+            items = [
+                RunItem(
+                    s, None if s.placed is None else s.current.changes_since(s.placed.fingerprint) if s.stale else []
+                )
+                for s in states
+            ]
             if items:
                 plan.groups.append(RunGroup(record, place, items))
     return plan
@@ -101,8 +111,11 @@ def run_dir(project: Project) -> Path:
 
 def next_run_id(project: Project, day: dt.date) -> str:
     """``2026-11-23-1``, ``2026-11-23-2`` ...: the day and the run's number that day."""
-    taken = [int(p.stem.rsplit("-", 1)[1]) for p in run_dir(project).glob(f"{day.isoformat()}-*.json")
-             if p.stem.rsplit("-", 1)[1].isdigit()]
+    taken = [
+        int(p.stem.rsplit("-", 1)[1])
+        for p in run_dir(project).glob(f"{day.isoformat()}-*.json")
+        if p.stem.rsplit("-", 1)[1].isdigit()
+    ]
     return f"{day.isoformat()}-{max(taken, default=0) + 1}"
 
 
@@ -116,10 +129,14 @@ def _item_context(item: RunItem) -> dict[str, Any]:
     placed = state.placed
     changes = item.changes
     return {
-        "document": item.document, "title": COPY_KINDS[item.document].title, "count": state.place.count,
-        "label": state.current.label, "check": check_code(state.current.fingerprint),
-        "replaces": None if placed is None else {"label": placed.label or str(placed.plan_version),
-                                                 "check": placed.check, "placed_on": placed.placed_on},
+        "document": item.document,
+        "title": COPY_KINDS[item.document].title,
+        "count": state.place.count,
+        "label": state.current.label,
+        "check": check_code(state.current.fingerprint),
+        "replaces": None
+        if placed is None
+        else {"label": placed.label or str(placed.plan_version), "check": placed.check, "placed_on": placed.placed_on},
         "changes": None if changes is None else changes[:MAX_CHANGES],
         "more": max(0, len(changes or []) - MAX_CHANGES),
     }
@@ -153,8 +170,10 @@ def _render_documents(project: Project, plan: RunPlan, as_of: dt.date) -> dict[t
             rendered = render_person_document(env, record, kind, as_of, stamp, job.extra)
             # The sheet must carry the code the ledger will record for it (one rule: checkcode).
             if rendered.manifest["check_code"] != check_code(item.state.current.fingerprint):
-                raise RuntimeError(f"{record.person_id}: the sheet's check code differs from the one the ledger "
-                                   "would record; nothing printed")
+                raise RuntimeError(
+                    f"{record.person_id}: the sheet's check code differs from the one the ledger "
+                    "would record; nothing printed"
+                )
             pdf = renderer.render(rendered.print_html, kind.stylesheets)  # no form fields on paper
             out[(record.person_id, item.document)] = _Rendered(pdf, _pages(pdf), stamp["fingerprint"])
     return out
@@ -173,10 +192,23 @@ def render_run(project: Project, plan: RunPlan, as_of: dt.date, run_id: str) -> 
         record, place = group.record, group.place
         assert record.profile is not None
         name = record.profile.identity.preferred_name
-        html = render(env, "print_separator.html.j2", {
-            "run_id": run_id, "sheet": number, "sheets": len(plan.groups), "name": name,
-            "person_id": record.person_id, "fictional": record.profile.fictional, "place": place, "as_of": as_of,
-            "items": [_item_context(item) for item in group.items], "stylesheets": [], "print_layout": True})
+        html = render(
+            env,
+            "print_separator.html.j2",
+            {
+                "run_id": run_id,
+                "sheet": number,
+                "sheets": len(plan.groups),
+                "name": name,
+                "person_id": record.person_id,
+                "fictional": record.profile.fictional,
+                "place": place,
+                "as_of": as_of,
+                "items": [_item_context(item) for item in group.items],
+                "stylesheets": [],
+                "print_layout": True,
+            },
+        )
         separator = renderer.render(html)
         first = page
         bookmarks.append((f"{name} ({record.person_id}): {place.location}", page))
@@ -189,18 +221,46 @@ def render_run(project: Project, plan: RunPlan, as_of: dt.date, run_id: str) -> 
             parts += [made.pdf] * place.count
             page += made.pages * place.count
             current, placed = item.state.current, item.state.placed
-            entries.append({
-                "document": item.document, "count": place.count, "pages_each": made.pages,
-                "plan_version": current.plan_version, "label": current.label, "fingerprint": current.fingerprint,
-                "check": check_code(current.fingerprint), "source": made.source,
-                "replaces": None if placed is None else {
-                    "plan_version": placed.plan_version, "label": placed.label, "fingerprint": placed.fingerprint,
-                    "check": placed.check, "placed_on": placed.placed_on.isoformat()}})
-        groups.append({"person": record.person_id, "location": place.location, "first_page": first + 1,
-                       "pages": page - first, "documents": entries})
-    summary = {"format": RUN_FORMAT, "format_version": 1, "run": run_id, "as_of": as_of.isoformat(),
-               "generated": generated_at().strftime("%Y-%m-%d %H:%M UTC"), "pdf": f"{run_id}.pdf", "pages": page,
-               "groups": groups}
+            entries.append(
+                {
+                    "document": item.document,
+                    "count": place.count,
+                    "pages_each": made.pages,
+                    "plan_version": current.plan_version,
+                    "label": current.label,
+                    "fingerprint": current.fingerprint,
+                    "check": check_code(current.fingerprint),
+                    "source": made.source,
+                    "replaces": None
+                    if placed is None
+                    else {
+                        "plan_version": placed.plan_version,
+                        "label": placed.label,
+                        "fingerprint": placed.fingerprint,
+                        "check": placed.check,
+                        "placed_on": placed.placed_on.isoformat(),
+                    },
+                }
+            )
+        groups.append(
+            {
+                "person": record.person_id,
+                "location": place.location,
+                "first_page": first + 1,
+                "pages": page - first,
+                "documents": entries,
+            }
+        )
+    summary = {
+        "format": RUN_FORMAT,
+        "format_version": 1,
+        "run": run_id,
+        "as_of": as_of.isoformat(),
+        "generated": generated_at().strftime("%Y-%m-%d %H:%M UTC"),
+        "pdf": f"{run_id}.pdf",
+        "pages": page,
+        "groups": groups,
+    }
     return combine(parts, f"Print run {run_id}", bookmarks), summary
 
 
@@ -226,8 +286,11 @@ def group_lines(plan: RunPlan, summary: dict[str, Any] | None = None) -> list[st
         parts = []
         for item in group.items:
             placed = item.state.placed
-            replaces = (f"replaces v{placed.label or placed.plan_version} placed {long_date(placed.placed_on)}"
-                        if placed else "none there yet")
+            replaces = (
+                f"replaces v{placed.label or placed.plan_version} placed {long_date(placed.placed_on)}"
+                if placed
+                else "none there yet"
+            )
             parts.append(f"{COPY_KINDS[item.document].title.lower()} x{group.place.count} ({replaces})")
         where = pages.get((group.record.person_id, group.place.location))
         span = f" [pages {where['first_page']}-{where['first_page'] + where['pages'] - 1}]" if where else ""

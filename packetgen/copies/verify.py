@@ -66,26 +66,47 @@ def _runs(project: Project) -> list[tuple[str, dict]]:  # type: ignore[type-arg]
     return out
 
 
-def _known_sheets(project: Project, records: list[PersonRecord], currents: dict[str, dict[str, Current]]
-                  ) -> list[_Known]:
+def _known_sheets(
+    project: Project, records: list[PersonRecord], currents: dict[str, dict[str, Current]]
+) -> list[_Known]:
     """Every sheet on record that is not necessarily current, newest knowledge first."""
     known = []
     for record in records:
         placements, _ = read_ledger(project, record.person_id)
-        known += [_Known(record.person_id, p.document, p.fingerprint, p.label or str(p.plan_version),
-                         f"placed at {p.location} on {long_date(p.placed_on)}") for p in reversed(placements)]
+        known += [
+            _Known(
+                record.person_id,
+                p.document,
+                p.fingerprint,
+                p.label or str(p.plan_version),
+                f"placed at {p.location} on {long_date(p.placed_on)}",
+            )
+            for p in reversed(placements)
+        ]
     for run_id, summary in reversed(_runs(project)):
         for group in summary.get("groups") or []:
             for entry in group.get("documents") or [] if isinstance(group, dict) else []:
-                if isinstance(entry, dict) and entry.get("document") in COPYABLE and isinstance(
-                        entry.get("fingerprint"), str):
+                if (
+                    isinstance(entry, dict)
+                    and entry.get("document") in COPYABLE
+                    and isinstance(entry.get("fingerprint"), str)
+                ):
                     label = str(entry.get("label") or entry.get("plan_version"))
-                    known.append(_Known(str(group.get("person")), entry["document"], entry["fingerprint"], label,
-                                        f"printed in run {run_id}"))
+                    known.append(
+                        _Known(
+                            str(group.get("person")),
+                            entry["document"],
+                            entry["fingerprint"],
+                            label,
+                            f"printed in run {run_id}",
+                        )
+                    )
     for person_id, documents in currents.items():
         for name, current in documents.items():
-            known += [_Known(person_id, name, v.fingerprint, str(v.plan_version), "in the revision history")
-                      for v in reversed(current.timeline[:-1])]
+            known += [
+                _Known(person_id, name, v.fingerprint, str(v.plan_version), "in the revision history")
+                for v in reversed(current.timeline[:-1])
+            ]
     return known
 
 
@@ -97,24 +118,39 @@ def verify(project: Project, code: str, as_of: dt.date) -> Verdict:
     currents: dict[str, dict[str, Current]] = {}
     for record in readable:
         assert record.profile is not None
-        currents[record.person_id] = current_versions(project, record, as_of, list(COPYABLE),
-                                                      history_of(project, record, as_of))
+        currents[record.person_id] = current_versions(
+            project, record, as_of, list(COPYABLE), history_of(project, record, as_of)
+        )
         for name, current in currents[record.person_id].items():
             if check_code(current.fingerprint) == code:
                 return Verdict(code, "current", record.person_id, name, current.label, current=current)
         photo = photo_data_uri(record)
         for job in plan_event_jobs(record, as_of):
-            fingerprint = content_fingerprint(record.person_id, job.kind.name,
-                                              visible_content(record.profile, job.kind, as_of), photo, job.extra)
+            fingerprint = content_fingerprint(
+                record.person_id, job.kind.name, visible_content(record.profile, job.kind, as_of), photo, job.extra
+            )
             if check_code(fingerprint) == code:
-                return Verdict(code, "current", record.person_id, f"{job.extra['event_id']}/{job.kind.name}",
-                               str(record.profile.plan.version))
+                return Verdict(
+                    code,
+                    "current",
+                    record.person_id,
+                    f"{job.extra['event_id']}/{job.kind.name}",
+                    str(record.profile.plan.version),
+                )
     for sheet in _known_sheets(project, readable, currents):
         if check_code(sheet.fingerprint) != code or sheet.person_id not in currents:
             continue
         current = currents[sheet.person_id][sheet.document]
-        return Verdict(code, "replaced", sheet.person_id, sheet.document, sheet.label, sheet.seen, current,
-                       current.replaced(sheet.fingerprint))
+        return Verdict(
+            code,
+            "replaced",
+            sheet.person_id,
+            sheet.document,
+            sheet.label,
+            sheet.seen,
+            current,
+            current.replaced(sheet.fingerprint),
+        )
     return Verdict(code, "unknown", unreadable=unreadable)
 
 
@@ -122,8 +158,10 @@ def verdict_lines(verdict: Verdict) -> list[str]:
     """What ``packetgen verify`` prints."""
     code = verdict.code
     if verdict.state == "unknown":
-        lines = [f"{code}: no sheet with this check code is on record here: check the 8 characters after "
-                 "'check' in the sheet's footer (O and 0, I and 1 read the same)"]
+        lines = [
+            f"{code}: no sheet with this check code is on record here: check the 8 characters after "
+            "'check' in the sheet's footer (O and 0, I and 1 read the same)"
+        ]
         if verdict.unreadable:
             lines.append(f"not checked (records with errors, see `packetgen check`): {', '.join(verdict.unreadable)}")
         return lines
@@ -135,12 +173,17 @@ def verdict_lines(verdict: Verdict) -> list[str]:
     assert current is not None
     lines = [f"{code} is NOT current: {verdict.person_id}, {title}, plan v{verdict.label} ({verdict.seen})"]
     if verdict.replaced_by is not None:
-        lines.append(f"  replaced by plan v{verdict.replaced_by.plan_version} on "
-                     f"{long_date(verdict.replaced_by.recorded_on)}; current: plan v{current.label}, check "
-                     f"{check_code(current.fingerprint)}, since {long_date(current.since)}")
+        lines.append(
+            f"  replaced by plan v{verdict.replaced_by.plan_version} on "
+            f"{long_date(verdict.replaced_by.recorded_on)}; current: plan v{current.label}, check "
+            f"{check_code(current.fingerprint)}, since {long_date(current.since)}"
+        )
     else:
-        lines.append(f"  current: plan v{current.label}, check {check_code(current.fingerprint)}, since "
-                     f"{long_date(current.since)}")
-    lines.append("  destroy this sheet and put a current one in its place: "
-                 f"packetgen print --person {verdict.person_id}")
+        lines.append(
+            f"  current: plan v{current.label}, check {check_code(current.fingerprint)}, since "
+            f"{long_date(current.since)}"
+        )
+    lines.append(
+        f"  destroy this sheet and put a current one in its place: packetgen print --person {verdict.person_id}"
+    )
     return lines

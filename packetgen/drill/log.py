@@ -1,5 +1,4 @@
-"""The drill log of each person: importing results (never the same run twice) and reading it back.
-"""
+"""The drill log of each person: importing results (never the same run twice) and reading it back."""
 
 from __future__ import annotations
 
@@ -42,8 +41,14 @@ def read_log(project: Project, person_id: str) -> tuple[list[LogEntry], list[Pro
             entries.append(LogEntry.model_validate_json(line))
         except ValidationError as exc:
             first = exc.errors()[0]
-            problems.append(Problem(shown, number, ".".join(str(p) for p in first["loc"]),
-                                    f"damaged log line: {first['msg']}: restore it from version control"))
+            problems.append(
+                Problem(
+                    shown,
+                    number,
+                    ".".join(str(p) for p in first["loc"]),
+                    f"damaged log line: {first['msg']}: restore it from version control",
+                )
+            )
     return entries, problems
 
 
@@ -80,8 +85,14 @@ def import_results(project: Project, files: list[Path], when: dt.datetime | None
     already: list[str] = []
     for run, shown in incoming:
         if not project.profile_path(run.person_id).is_file():
-            problems.append(Problem(shown, None, "person_id", f"no profile for '{run.person_id}' under "
-                                    f"{project.display(project.people_dir)}/"))
+            problems.append(
+                Problem(
+                    shown,
+                    None,
+                    "person_id",
+                    f"no profile for '{run.person_id}' under {project.display(project.people_dir)}/",
+                )
+            )
             continue
         if run.person_id not in existing:
             entries, damaged = read_log(project, run.person_id)
@@ -89,13 +100,26 @@ def import_results(project: Project, files: list[Path], when: dt.datetime | None
             problems += damaged
         logged = [e for e in existing[run.person_id] if e.drill_id == run.drill_id]
         if run.drill_id in seen:
-            problems.append(Problem(shown, None, "drill_id", f"drill {run.drill_id} appears twice in this import: "
-                                    "give each participant's run its own drill_id"))
+            problems.append(
+                Problem(
+                    shown,
+                    None,
+                    "drill_id",
+                    f"drill {run.drill_id} appears twice in this import: give each participant's run its own drill_id",
+                )
+            )
         elif logged and _same_run(logged[0], run):
             already.append(run.drill_id)  # imported before: importing it again is a no-op, not an error
         elif logged:
-            problems.append(Problem(shown, None, "drill_id", f"drill {run.drill_id} is already in the drill log "
-                                    "with other answers: give this run another drill_id"))
+            problems.append(
+                Problem(
+                    shown,
+                    None,
+                    "drill_id",
+                    f"drill {run.drill_id} is already in the drill log "
+                    "with other answers: give this run another drill_id",
+                )
+            )
         else:
             fresh.append((run, shown))
         seen[run.drill_id] = shown

@@ -57,8 +57,7 @@ def drill_packet(env: Environment, project: Project, record: PersonRecord, as_of
     profile = record.profile
     assert profile is not None, "drills are only built for valid profiles"
     job = person_job(project, record, DRILL_KIND, as_of)
-    stamp = {"fingerprint": document_fingerprint(project, job, as_of),
-             "generated": printed_time(project)}
+    stamp = {"fingerprint": document_fingerprint(project, job, as_of), "generated": printed_time(project)}
     rendered = render_person_document(env, record, DRILL_KIND, as_of, stamp, job.extra)
     print_html = rendered.print_html
     plan = rendered.plan()
@@ -75,8 +74,15 @@ def drill_packet(env: Environment, project: Project, record: PersonRecord, as_of
     if match is None:
         raise TemplateFault(f"templates/{DRILL_KIND.template}: the packet template must render a <body>")
     body = match.group(1)
-    return DrillPacket(record, questions_for(view, body), body, print_html, profile.plan.version,
-                       stamp["fingerprint"], stamp["generated"])
+    return DrillPacket(
+        record,
+        questions_for(view, body),
+        body,
+        print_html,
+        profile.plan.version,
+        stamp["fingerprint"],
+        stamp["generated"],
+    )
 
 
 def inline_stylesheet(styles_dir: Path) -> str:
@@ -117,15 +123,19 @@ def render_drill_page(env: Environment, project: Project, packet: DrillPacket) -
     if "</script" in script.lower():  # inlined as is: it must not close its own element
         raise ValueError("drill.js may not contain '</script': it is inlined into the drill page")
     assert packet.record.profile is not None
-    return render(env, "drill_page.html.j2", {
-        "packet": packet,
-        "name": packet.record.profile.identity.preferred_name,
-        "body": Markup(packet.body),
-        "css": Markup(inline_stylesheet(project.styles_dir)),
-        "config": json_for_script(page_config(packet)),
-        "script": Markup(script),
-        "stylesheets": [],
-    })
+    return render(
+        env,
+        "drill_page.html.j2",
+        {
+            "packet": packet,
+            "name": packet.record.profile.identity.preferred_name,
+            "body": Markup(packet.body),
+            "css": Markup(inline_stylesheet(project.styles_dir)),
+            "config": json_for_script(page_config(packet)),
+            "script": Markup(script),
+            "stylesheets": [],
+        },
+    )
 
 
 def answer_pages(renderer: PdfRenderer, print_html: str, fields: Iterable[str]) -> dict[str, int]:
@@ -161,17 +171,28 @@ def paper_order(questions: list[Question], seed: int) -> list[Question]:
     return random.Random(seed).sample(questions, k=len(questions))
 
 
-def render_paper_drill(env: Environment, renderer: PdfRenderer, packet: DrillPacket, seed: int,
-                       participants: int = 4) -> bytes:
+def render_paper_drill(
+    env: Environment, renderer: PdfRenderer, packet: DrillPacket, seed: int, participants: int = 4
+) -> bytes:
     """Question sheet, coordinator answer key and timing grid, followed by the packet itself."""
     assert packet.record.profile is not None
     order = paper_order(packet.questions, seed)
     pages = answer_pages(renderer, packet.print_html, [q.field for q in order])
-    html = render(env, "drill_paper.html.j2", {
-        "packet": packet, "name": packet.record.profile.identity.preferred_name,
-        "fictional": packet.record.profile.fictional, "order": order, "pages": pages, "seed": seed,
-        "participants": range(1, participants + 1), "columns": PAPER_COLUMNS, "stylesheets": [],
-    })
+    html = render(
+        env,
+        "drill_paper.html.j2",
+        {
+            "packet": packet,
+            "name": packet.record.profile.identity.preferred_name,
+            "fictional": packet.record.profile.fictional,
+            "order": order,
+            "pages": pages,
+            "seed": seed,
+            "participants": range(1, participants + 1),
+            "columns": PAPER_COLUMNS,
+            "stylesheets": [],
+        },
+    )
     sheets = renderer.layout(html)
     packet_pages = renderer.layout(packet.print_html)
     return renderer.write(sheets.copy(sheets.pages + packet_pages.pages))
@@ -190,8 +211,9 @@ def write_drill_page(env: Environment, project: Project, record: PersonRecord, a
     return path, len(packet.questions)
 
 
-def write_paper_drill(env: Environment, project: Project, renderer: PdfRenderer, record: PersonRecord,
-                      as_of: dt.date, seed: int) -> tuple[Path, int]:
+def write_paper_drill(
+    env: Environment, project: Project, renderer: PdfRenderer, record: PersonRecord, as_of: dt.date, seed: int
+) -> tuple[Path, int]:
     """build/drills/<id>-paper.pdf; returns the path and the number of questions."""
     packet = drill_packet(env, project, record, as_of)
     path = drills_dir(project) / f"{record.person_id}-paper.pdf"

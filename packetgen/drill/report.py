@@ -1,5 +1,4 @@
-"""The drill report: statistics per field, version and role, the trend chart, and the report page.
-"""
+"""The drill report: statistics per field, version and role, the trend chart, and the report page."""
 
 from __future__ import annotations
 
@@ -52,9 +51,22 @@ class AnswerRow:
 
 
 def answer_rows(runs: Iterable[DrillRun]) -> list[AnswerRow]:
-    return [AnswerRow(r.drill_id, r.person_id, r.plan_version, r.fingerprint, r.participant_role, r.mode,
-                      r.started_at, a.field, a.ms, a.correct)
-            for r in runs for a in r.answers]
+    return [
+        AnswerRow(
+            r.drill_id,
+            r.person_id,
+            r.plan_version,
+            r.fingerprint,
+            r.participant_role,
+            r.mode,
+            r.started_at,
+            a.field,
+            a.ms,
+            a.correct,
+        )
+        for r in runs
+        for a in r.answers
+    ]
 
 
 @dataclass(frozen=True)
@@ -79,8 +91,9 @@ class Summary:
         return None if self.worst_ms is None else self.worst_ms / 1000
 
 
-def summarize(rows: Iterable[AnswerRow], key: Callable[[AnswerRow], tuple[str, ...]],
-              target_ms: float) -> list[Summary]:
+def summarize(
+    rows: Iterable[AnswerRow], key: Callable[[AnswerRow], tuple[str, ...]], target_ms: float
+) -> list[Summary]:
     """Median and worst time-to-find per group, in key order."""
     groups: dict[tuple[str, ...], list[AnswerRow]] = {}
     for row in rows:
@@ -90,8 +103,17 @@ def summarize(rows: Iterable[AnswerRow], key: Callable[[AnswerRow], tuple[str, .
         group = groups[group_key]
         times = [r.ms for r in group if r.correct]
         median = statistics.median(times) if times else None
-        out.append(Summary(group_key, len(group), len(times), len(group) - len(times), median,
-                           max(times) if times else None, median is None or median > target_ms))
+        out.append(
+            Summary(
+                group_key,
+                len(group),
+                len(times),
+                len(group) - len(times),
+                median,
+                max(times) if times else None,
+                median is None or median > target_ms,
+            )
+        )
     return out
 
 
@@ -121,8 +143,9 @@ class ChartRun:
     """(y, right?) for every answer in the run."""
 
 
-def chart(runs: Sequence[DrillRun], target_ms: float, width: int = 640, height: int = 260,
-          margin: int = 44) -> dict[str, Any]:
+def chart(
+    runs: Sequence[DrillRun], target_ms: float, width: int = 640, height: int = 260, margin: int = 44
+) -> dict[str, Any]:
     """Coordinates for the time-to-find chart (the template draws them as SVG): one column per
     drill in time order, a dot per answer, each person's drill medians joined by their own line
     (never one person's to another's), labelled with the person id, the target dashed."""
@@ -137,23 +160,47 @@ def chart(runs: Sequence[DrillRun], target_ms: float, width: int = 640, height: 
     columns = []
     for i, run in enumerate(ordered):
         right = [a.ms for a in run.answers if a.correct]
-        columns.append(ChartRun(i + 1, f"{run.started_at:%Y-%m-%d} {run.person_id} v{run.plan_version} "
-                                       f"({run.fingerprint}) {run.participant_role}",
-                                round(margin + step * (i + 0.5), 1),
-                                y(statistics.median(right)) if right else None,
-                                [(y(a.ms), a.correct) for a in run.answers]))
+        columns.append(
+            ChartRun(
+                i + 1,
+                f"{run.started_at:%Y-%m-%d} {run.person_id} v{run.plan_version} "
+                f"({run.fingerprint}) {run.participant_role}",
+                round(margin + step * (i + 0.5), 1),
+                y(statistics.median(right)) if right else None,
+                [(y(a.ms), a.correct) for a in run.answers],
+            )
+        )
     ticks = _ticks(top_ms / 1000)
     lines = []
     for person in dict.fromkeys(run.person_id for run in ordered):
-        points = [(c.x, c.median_y) for c, run in zip(columns, ordered, strict=True)
-                  if run.person_id == person and c.median_y is not None]
+        points = [
+            (c.x, c.median_y)
+            for c, run in zip(columns, ordered, strict=True)
+            if run.person_id == person and c.median_y is not None
+        ]
         if points:
-            lines.append({"person": person, "points": " ".join(f"{x},{y}" for x, y in points),
-                          "label_x": points[-1][0] + 6, "label_y": points[-1][1] - 6})
-    return {"width": width, "height": height, "margin": margin, "runs": columns, "lines": lines,
-            "target_y": y(target_ms), "target_s": target_ms / 1000,
-            "ticks": [(t, y(t * 1000)) for t in ticks], "bottom": margin + plot_h, "right": width - margin,
-            "legend_x": margin + 8, "legend_y": 14}
+            lines.append(
+                {
+                    "person": person,
+                    "points": " ".join(f"{x},{y}" for x, y in points),
+                    "label_x": points[-1][0] + 6,
+                    "label_y": points[-1][1] - 6,
+                }
+            )
+    return {
+        "width": width,
+        "height": height,
+        "margin": margin,
+        "runs": columns,
+        "lines": lines,
+        "target_y": y(target_ms),
+        "target_s": target_ms / 1000,
+        "ticks": [(t, y(t * 1000)) for t in ticks],
+        "bottom": margin + plot_h,
+        "right": width - margin,
+        "legend_x": margin + 8,
+        "legend_y": 14,
+    }
 
 
 def _ticks(top_s: float) -> list[float]:
@@ -187,8 +234,9 @@ def report_context(runs: Sequence[DrillRun], target_seconds: float) -> dict[str,
     }
 
 
-def render_report(env: Environment, project: Project, runs: Sequence[DrillRun], target_seconds: float,
-                  renderer: PdfRenderer | None) -> tuple[str, bytes | None]:
+def render_report(
+    env: Environment, project: Project, runs: Sequence[DrillRun], target_seconds: float, renderer: PdfRenderer | None
+) -> tuple[str, bytes | None]:
     """The report as self-contained HTML and, given a renderer, as PDF."""
     context = report_context(runs, target_seconds) | {"generated": printed_time(project)}
     html = render(env, "drill_report.html.j2", context | {"css": Markup(inline_stylesheet(project.styles_dir))})

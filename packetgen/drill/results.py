@@ -28,8 +28,18 @@ log = logging.getLogger(__name__)
 RESULTS_FORMAT = "packetgen-drill-results"
 
 
-PAPER_COLUMNS = ("drill_id", "person_id", "plan_version", "fingerprint", "participant_role", "drill_date",
-                 "question_no", "field", "seconds", "correct")
+PAPER_COLUMNS = (
+    "drill_id",
+    "person_id",
+    "plan_version",
+    "fingerprint",
+    "participant_role",
+    "drill_date",
+    "question_no",
+    "field",
+    "seconds",
+    "correct",
+)
 
 """Columns of a paper-results CSV, one row per question answered (documented in the README)."""
 
@@ -51,8 +61,9 @@ class DrillRun(Strict):
     person_id: str = Field(pattern=PERSON_ID.pattern)
     plan_version: int = Field(ge=1)
     fingerprint: str = Field(pattern=r"^[0-9a-f]{6,64}$")
-    participant_role: str = Field(min_length=1, max_length=40,
-                                  description="A role such as 'EMT', never a person's name.")
+    participant_role: str = Field(
+        min_length=1, max_length=40, description="A role such as 'EMT', never a person's name."
+    )
     started_at: dt.datetime
     finished_at: dt.datetime | None = None
     answers: list[Answer] = Field(min_length=1)
@@ -86,11 +97,16 @@ def parse_results_json(path: Path, display: Path) -> tuple[list[DrillRun], list[
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         line = getattr(exc, "lineno", None)
         what = exc.msg if isinstance(exc, json.JSONDecodeError) else "not UTF-8 text"
-        return [], [Problem(display, line, "", f"not valid JSON ({what}): export the file again from "
-                            "the drill page")]
+        return [], [Problem(display, line, "", f"not valid JSON ({what}): export the file again from the drill page")]
     except RecursionError:
-        return [], [Problem(display, 1, "", "not a drill results file (brackets nested too deeply): export "
-                            "the file again from the drill page")]
+        return [], [
+            Problem(
+                display,
+                1,
+                "",
+                "not a drill results file (brackets nested too deeply): export the file again from the drill page",
+            )
+        ]
     doc = load_yaml(path, display)
     if doc.problems or not isinstance(data, dict):
         return [], doc.problems or [Problem(display, 1, "", "expected a JSON object")]
@@ -112,11 +128,18 @@ def _check_answers(run: DrillRun, doc: Document, where: tuple[str | int, ...]) -
     for j, answer in enumerate(run.answers):
         line = doc.line_of(where + ("answers", j, "field"))
         if answer.field not in BANK:
-            problems.append(Problem(path, line, dotted((*where, "answers", j, "field")),
-                                    f"unknown field '{answer.field}': use one of {', '.join(BANK)}"))
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    dotted((*where, "answers", j, "field")),
+                    f"unknown field '{answer.field}': use one of {', '.join(BANK)}",
+                )
+            )
         if answer.shown_at and answer.answered_at and answer.answered_at < answer.shown_at:
-            problems.append(Problem(path, line, dotted((*where, "answers", j, "answered_at")),
-                                    "answered_at is before shown_at"))
+            problems.append(
+                Problem(path, line, dotted((*where, "answers", j, "answered_at")), "answered_at is before shown_at")
+            )
     return problems
 
 
@@ -138,8 +161,14 @@ def parse_results_csv(path: Path, display: Path) -> tuple[list[DrillRun], list[P
     missing = [c for c in PAPER_COLUMNS if c not in header]
     extra = [c for c in header if c not in PAPER_COLUMNS]
     if missing or extra:
-        what = "; ".join(part for part in (f"missing {', '.join(missing)}" if missing else "",
-                                           f"unknown {', '.join(extra)}" if extra else "") if part)
+        what = "; ".join(
+            part
+            for part in (
+                f"missing {', '.join(missing)}" if missing else "",
+                f"unknown {', '.join(extra)}" if extra else "",
+            )
+            if part
+        )
         return [], [Problem(display, 1, "header", f"{what}: the header must be {','.join(PAPER_COLUMNS)}")]
     groups: dict[str, dict[str, Any]] = {}
     for row in reader:
@@ -150,24 +179,28 @@ def parse_results_csv(path: Path, display: Path) -> tuple[list[DrillRun], list[P
         bad = len(problems)
         seconds = _number(row["seconds"])
         if seconds is None or seconds < 0:
-            problems.append(Problem(display, line, "seconds", f"'{row['seconds']}' is not a number of seconds "
-                                    "(write e.g. 7.5)"))
+            problems.append(
+                Problem(display, line, "seconds", f"'{row['seconds']}' is not a number of seconds (write e.g. 7.5)")
+            )
         correct = row["correct"].lower()
         if correct not in _TRUE | _FALSE:
             problems.append(Problem(display, line, "correct", f"'{row['correct']}' is not yes or no"))
         if row["field"] not in BANK:
-            problems.append(Problem(display, line, "field", f"unknown field '{row['field']}': use one of "
-                                    f"{', '.join(BANK)}"))
+            problems.append(
+                Problem(display, line, "field", f"unknown field '{row['field']}': use one of {', '.join(BANK)}")
+            )
         try:
             day = dt.date.fromisoformat(row["drill_date"])
         except ValueError:
-            problems.append(Problem(display, line, "drill_date", f"'{row['drill_date']}' is not a date: "
-                                    "write YYYY-MM-DD"))
+            problems.append(
+                Problem(display, line, "drill_date", f"'{row['drill_date']}' is not a date: write YYYY-MM-DD")
+            )
             day = None
         number = _number(row["question_no"])
         if number is None or number != int(number) or number < 1:
-            problems.append(Problem(display, line, "question_no", f"'{row['question_no']}' is not a question "
-                                    "number (1, 2, ...)"))
+            problems.append(
+                Problem(display, line, "question_no", f"'{row['question_no']}' is not a question number (1, 2, ...)")
+            )
         if len(problems) > bad:
             continue
         assert seconds is not None and day is not None and number is not None
@@ -175,25 +208,49 @@ def parse_results_csv(path: Path, display: Path) -> tuple[list[DrillRun], list[P
         group = groups.setdefault(row["drill_id"], {"line": line, **run_fields, "drill_date": day, "answers": []})
         for key, value in run_fields.items():
             if group[key] != value:
-                problems.append(Problem(display, line, key, f"'{value}' differs from line {group['line']} "
-                                        f"('{group[key]}') for the same drill_id {row['drill_id']}"))
-        group["answers"].append({"field": row["field"], "question": BANK[row["field"]].text,
-                                 "ms": round(seconds * 1000), "correct": correct in _TRUE,
-                                 "question_no": int(number)})
+                problems.append(
+                    Problem(
+                        display,
+                        line,
+                        key,
+                        f"'{value}' differs from line {group['line']} "
+                        f"('{group[key]}') for the same drill_id {row['drill_id']}",
+                    )
+                )
+        group["answers"].append(
+            {
+                "field": row["field"],
+                "question": BANK[row["field"]].text,
+                "ms": round(seconds * 1000),
+                "correct": correct in _TRUE,
+                "question_no": int(number),
+            }
+        )
     runs = []
     for drill_id, group in groups.items():
-        data = {"drill_id": drill_id, "mode": "paper", "person_id": group["person_id"],
-                "plan_version": group["plan_version"], "fingerprint": group["fingerprint"],
-                "participant_role": group["participant_role"],
-                "started_at": dt.datetime.combine(group["drill_date"], dt.time(), dt.UTC),
-                "answers": sorted(group["answers"], key=lambda a: a["question_no"])}
+        data = {
+            "drill_id": drill_id,
+            "mode": "paper",
+            "person_id": group["person_id"],
+            "plan_version": group["plan_version"],
+            "fingerprint": group["fingerprint"],
+            "participant_role": group["participant_role"],
+            "started_at": dt.datetime.combine(group["drill_date"], dt.time(), dt.UTC),
+            "answers": sorted(group["answers"], key=lambda a: a["question_no"]),
+        }
         try:
             runs.append(DrillRun.model_validate(data))
         except ValidationError as exc:
             for err in exc.errors():
                 field = ".".join(str(p) for p in err["loc"])
-                problems.append(Problem(display, group["line"], field,
-                                        f"{err['msg'].removeprefix('Value error, ')} (drill_id {drill_id})"))
+                problems.append(
+                    Problem(
+                        display,
+                        group["line"],
+                        field,
+                        f"{err['msg'].removeprefix('Value error, ')} (drill_id {drill_id})",
+                    )
+                )
     if not groups and not problems:
         problems.append(Problem(display, 2, "", "no result rows: add one row per question answered"))
     return runs, problems

@@ -33,8 +33,10 @@ MAX_COUNT = 20
 
 def _location(value: str) -> str:
     if not LOCATION.fullmatch(value):
-        raise ValueError(f"not a place name: use {LOCATION_RULE} (you type it in `packetgen copies confirm`); "
-                         "say where exactly under 'where'")
+        raise ValueError(
+            f"not a place name: use {LOCATION_RULE} (you type it in `packetgen copies confirm`); "
+            "say where exactly under 'where'"
+        )
     return value
 
 
@@ -50,12 +52,17 @@ class CopyPlace(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     location: Annotated[str, AfterValidator(_location)] = Field(
-        description=f"Short name of the place: {LOCATION_RULE}. You type it in `packetgen copies confirm`.")
-    where: str | None = Field(default=None, description="Where exactly, e.g. 'kitchen fridge door, File of Life "
-                              "pocket'. Printed on the print run's separator sheet for this place.")
+        description=f"Short name of the place: {LOCATION_RULE}. You type it in `packetgen copies confirm`."
+    )
+    where: str | None = Field(
+        default=None,
+        description="Where exactly, e.g. 'kitchen fridge door, File of Life "
+        "pocket'. Printed on the print run's separator sheet for this place.",
+    )
     kept_by: str = Field(description="Who keeps the copies there: a role, e.g. 'house staff', 'day program nurse'.")
     documents: list[Annotated[str, AfterValidator(_document)]] = Field(
-        description="Which documents are kept there, e.g. [responder-packet, crisis-plan].")
+        description="Which documents are kept there, e.g. [responder-packet, crisis-plan]."
+    )
     count: int = Field(default=1, description=f"How many copies of each document (1 to {MAX_COUNT}).")
 
     @field_validator("documents")
@@ -80,16 +87,18 @@ class Copies(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    sharing: str | None = Field(default=None, description="Always internal: where a person's papers are stays "
-                                "inside the provider. Leave out.")
+    sharing: str | None = Field(
+        default=None, description="Always internal: where a person's papers are stays inside the provider. Leave out."
+    )
     places: list[CopyPlace] = Field(description="Each place where copies are kept.")
 
     @field_validator("sharing")
     @classmethod
     def _internal(cls, sharing: str | None) -> str | None:
         if sharing not in (None, "internal"):
-            raise ValueError("where printed copies are kept stays inside the provider: remove 'sharing' "
-                             "(or write internal)")
+            raise ValueError(
+                "where printed copies are kept stays inside the provider: remove 'sharing' (or write internal)"
+            )
         return sharing
 
     @field_validator("places")

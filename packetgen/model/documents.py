@@ -8,8 +8,15 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 RESPONDER_SECTIONS = (
-    "communication", "baseline", "allergies", "medications", "risks", "decision_maker", "contacts",
-    "behavioral_health", "crisis_plan",
+    "communication",
+    "baseline",
+    "allergies",
+    "medications",
+    "risks",
+    "decision_maker",
+    "contacts",
+    "behavioral_health",
+    "crisis_plan",
 )
 
 
@@ -41,26 +48,40 @@ class DocumentKind:
 
 PERSON_DOCUMENTS: tuple[DocumentKind, ...] = (
     DocumentKind(
-        "responder-packet", "Responder packet", "responder_packet.html.j2", "emergency-responders",
+        "responder-packet",
+        "Responder packet",
+        "responder_packet.html.j2",
+        "emergency-responders",
         RESPONDER_SECTIONS,
         critical=("communication", "baseline", "allergies", "medications", "risks", "decision_maker", "contacts"),
         paginated=True,
     ),
     DocumentKind(
-        "mobile-crisis-packet", "Mobile crisis packet", "responder_packet.html.j2", "mobile-crisis",
+        "mobile-crisis-packet",
+        "Mobile crisis packet",
+        "responder_packet.html.j2",
+        "mobile-crisis",
         RESPONDER_SECTIONS,
         critical=("communication", "baseline", "allergies", "medications", "risks", "decision_maker", "contacts"),
         paginated=True,
     ),
     DocumentKind(
-        "crisis-plan", "Crisis plan", "crisis_plan.html.j2", "care-team",
+        "crisis-plan",
+        "Crisis plan",
+        "crisis_plan.html.j2",
+        "care-team",
         ("crisis_plan", "communication", "baseline", "risks", "contacts", "health_history", "behavioral_health"),
-        critical=("crisis_plan",), shows_changes=True,
+        critical=("crisis_plan",),
+        shows_changes=True,
     ),
     # Blank, fillable: the supervisor completes it at the door before the partner leaves.
     DocumentKind(
-        "return-checklist-blank", "Return-from-partner checklist (blank)", "return_checklist_blank.html.j2",
-        "care-team", ("crisis_plan",), forms=True,
+        "return-checklist-blank",
+        "Return-from-partner checklist (blank)",
+        "return_checklist_blank.html.j2",
+        "care-team",
+        ("crisis_plan",),
+        forms=True,
     ),
 )
 
@@ -70,15 +91,31 @@ PERSON_DOCUMENTS: tuple[DocumentKind, ...] = (
 # and owners inside the provider), so it is for internal staff. The filled checklist is
 # next-shift instructions, so it is for the staff and care team.
 EVENT_DOCUMENTS: tuple[DocumentKind, ...] = (
-    DocumentKind("case-manager-update", "Case manager update after a high-risk event", "case_manager_update.html.j2",
-                 "case-manager", ("crisis_plan",)),
-    DocumentKind("governance-update", "Case manager update (governance format)", "governance_update.html.j2",
-                 "case-manager", ("crisis_plan",)),
-    DocumentKind("support-request", "Temporary support and authorization request", "support_request.html.j2",
-                 "case-manager", ("crisis_plan",)),
+    DocumentKind(
+        "case-manager-update",
+        "Case manager update after a high-risk event",
+        "case_manager_update.html.j2",
+        "case-manager",
+        ("crisis_plan",),
+    ),
+    DocumentKind(
+        "governance-update",
+        "Case manager update (governance format)",
+        "governance_update.html.j2",
+        "case-manager",
+        ("crisis_plan",),
+    ),
+    DocumentKind(
+        "support-request",
+        "Temporary support and authorization request",
+        "support_request.html.j2",
+        "case-manager",
+        ("crisis_plan",),
+    ),
     DocumentKind("partnership-review", "Partnership review", "partnership_review.html.j2", "internal-staff", ()),
-    DocumentKind("return-checklist", "Return-from-partner checklist", "return_checklist.html.j2", "care-team",
-                 ("crisis_plan",)),
+    DocumentKind(
+        "return-checklist", "Return-from-partner checklist", "return_checklist.html.j2", "care-team", ("crisis_plan",)
+    ),
 )
 
 BY_NAME: dict[str, DocumentKind] = {d.name: d for d in PERSON_DOCUMENTS + EVENT_DOCUMENTS}
@@ -90,8 +127,12 @@ LARGE_PRINT_OF = ("responder-packet", "crisis-plan")
 
 def large_print(kind: DocumentKind) -> DocumentKind:
     """The same document, same audience and sections, set in 18 pt by an extra stylesheet."""
-    return replace(kind, name=f"{kind.name}-large-print", title=f"{kind.title}, large print",
-                   stylesheets=(*kind.stylesheets, LARGE_PRINT_STYLESHEET))
+    return replace(
+        kind,
+        name=f"{kind.name}-large-print",
+        title=f"{kind.title}, large print",
+        stylesheets=(*kind.stylesheets, LARGE_PRINT_STYLESHEET),
+    )
 
 
 LARGE_PRINT_DOCUMENTS: tuple[DocumentKind, ...] = tuple(large_print(BY_NAME[name]) for name in LARGE_PRINT_OF)

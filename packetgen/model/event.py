@@ -50,7 +50,6 @@ EVENT_TYPE_LABELS: dict[str, str] = {
 }
 
 
-
 class TemporarySupport(Strict):
     """What support changed for now, why, and the evidence that will let it step down."""
 
@@ -64,12 +63,12 @@ class TemporarySupport(Strict):
     expected_review: Date = Field(description="When the temporary support will be reviewed.")
     window_ends: Date | None = Field(
         default=None,
-        description="Last day of the agreed stabilization window. Past it, the case manager must be told again."
+        description="Last day of the agreed stabilization window. Past it, the case manager must be told again.",
     )
     ended: PastDate | None = Field(default=None, description="Day the temporary support ended, once it has.")
     affects_authorization: bool = Field(
         default=False,
-        description="true if the increase affects funded hours or authorization (case manager must be notified)."
+        description="true if the increase affects funded hours or authorization (case manager must be notified).",
     )
     beyond_authorized_scope: bool = Field(
         default=False, description="true if the support exceeds the provider's normal authorized scope."
@@ -87,7 +86,7 @@ class TemporarySupport(Strict):
     )
     requested_authorization: Text | None = Field(
         default=None,
-        description="What is asked of the case manager: authorization adjustment, flex of funded hours, ..."
+        description="What is asked of the case manager: authorization adjustment, flex of funded hours, ...",
     )
 
     @model_validator(mode="after")
@@ -190,7 +189,7 @@ class CaseManagerContact(Strict):
     )
     response: CaseManagerResponse | None = Field(
         default=None,
-        description="The case manager's response. A requested action without one keeps the update incomplete."
+        description="The case manager's response. A requested action without one keeps the update incomplete.",
     )
 
 
@@ -242,5 +241,5 @@ class Event(Strict):
     )
     internal_notes: Text | None = Field(
         default=None,
-        description="Stays inside the provider: shown on internal documents only, never to the case manager."
+        description="Stays inside the provider: shown on internal documents only, never to the case manager.",
     )

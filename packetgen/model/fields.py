@@ -59,8 +59,9 @@ def _plausible(day: dt.date) -> dt.date:
 def _not_after_build_date(day: dt.date, info: ValidationInfo) -> dt.date:
     today = build_date(info)
     if today is not None and day > today:
-        raise ValueError("is after the build date: it cannot have happened yet, so check the date "
-                         "(or build with a later --as-of)")
+        raise ValueError(
+            "is after the build date: it cannot have happened yet, so check the date (or build with a later --as-of)"
+        )
     return day
 
 
@@ -114,8 +115,10 @@ _EXTENSION = re.compile(r"[\s,;]*(?:ext\.?|extension|x)\s*\d{1,6}\Z", re.IGNOREC
 _DIALABLE = re.compile(r"\+?[0-9(][0-9 ().-]*\Z")
 SHORT_CODE = re.compile(r"[0-9]{3,6}\Z")
 """911, 988, 112, 311: a whole number on its own, no separators."""
-_HOW = ("write the digits, with spaces, dashes, dots or brackets if you like (555-0101, (413) 555-0101, "
-        "+1 413 555 0101), and 'ext. 12' for an extension")
+_HOW = (
+    "write the digits, with spaces, dashes, dots or brackets if you like (555-0101, (413) 555-0101, "
+    "+1 413 555 0101), and 'ext. 12' for an extension"
+)
 
 
 def dialable(number: str) -> bool:

@@ -1,5 +1,4 @@
-"""Person and event ids: one rule for both, because each becomes a file or folder name.
-"""
+"""Person and event ids: one rule for both, because each becomes a file or folder name."""
 
 from __future__ import annotations
 
@@ -9,8 +8,10 @@ PERSON_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 """Person ids become folder and file names, so they stay short, lower-case and free of details."""
 
 
-PERSON_ID_RULE = ("lower-case letters, digits and dashes only, e.g. 'ana-r' (it becomes a file name, so no full "
-                  "names or diagnoses), and not assets, drills, audit or print (the build folder uses those)")
+PERSON_ID_RULE = (
+    "lower-case letters, digits and dashes only, e.g. 'ana-r' (it becomes a file name, so no full "
+    "names or diagnoses), and not assets, drills, audit or print (the build folder uses those)"
+)
 
 
 RESERVED_IDS = frozenset({"assets", "drills", "audit", "print"})

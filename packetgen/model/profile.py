@@ -34,9 +34,10 @@ class Identity(Strict):
     language: Text = Field(description="Language the person uses day to day.")
     interpreter_needed: bool = Field(description="true if an interpreter is needed for medical conversations.")
     photo: Text | None = Field(
-        default=None, max_length=255,
+        default=None,
+        max_length=255,
         description="Optional photo file in this person's folder, named relative to this profile: "
-        "PNG, JPEG or SVG (judged by its content), at most 5 MiB."
+        "PNG, JPEG or SVG (judged by its content), at most 5 MiB.",
     )
 
 
@@ -134,8 +135,10 @@ class Consent(Strict):
     recipient: RecipientClass
     sections: list[SectionName] = Field(min_length=1, description="Profile section names this consent covers.")
     authority: Literal["person", "guardian", "court-order", "other-documented"]
-    granted: Date = Field(description="Date the consent takes effect; a consent signed to start later is "
-                          "not in force until then (documents withhold what it covers until that day).")
+    granted: Date = Field(
+        description="Date the consent takes effect; a consent signed to start later is "
+        "not in force until then (documents withhold what it covers until that day)."
+    )
     expires: Date = Field(description="First day the consent no longer applies.")
     recorded_by: Text
     document_ref: Text = Field(description="Where the signed document is kept.")
@@ -153,9 +156,7 @@ class Consent(Strict):
 class Profile(Strict):
     """One person's crisis information. Every section name here can be named in a consent record."""
 
-    fictional: bool = Field(
-        default=False, description="true for demo and test people; printed on every page."
-    )
+    fictional: bool = Field(default=False, description="true for demo and test people; printed on every page.")
     identity: Identity
     plan: PlanInfo
     communication: Communication
@@ -173,6 +174,5 @@ class Profile(Strict):
     internal_notes: FreeText | None = Field(default=None, description="Stays inside the provider.")
     consents: list[Consent] = Field(default_factory=list)
     copies: Copies | None = Field(
-        default=None, description="Where printed copies are kept (always internal: no document shows it).")
-
-
+        default=None, description="Where printed copies are kept (always internal: no document shows it)."
+    )

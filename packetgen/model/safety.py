@@ -47,8 +47,10 @@ class Risk(Alert):
     what_to_do: Text | None = Field(default=None, description="What responders should do about it.")
 
 
-EMPTY_LIST = ("empty list: an empty list reads as 'none' on a responder sheet. List the entries, "
-              "or remove 'items' and write none_known: {verified_on: YYYY-MM-DD, verified_by: ROLE}")
+EMPTY_LIST = (
+    "empty list: an empty list reads as 'none' on a responder sheet. List the entries, "
+    "or remove 'items' and write none_known: {verified_on: YYYY-MM-DD, verified_by: ROLE}"
+)
 
 
 class SafetyList(Section):
@@ -69,15 +71,20 @@ class SafetyList(Section):
     def _a_block(cls, value: Any) -> Any:
         """``medications: []`` or ``allergies: none`` are the commonest slips; say what they mean here."""
         if isinstance(value, list) and not value:
-            raise ValueError("empty list: an empty list reads as 'none' on a responder sheet. List the entries "
-                             "under 'items:', or write none_known: {verified_on: YYYY-MM-DD, verified_by: ROLE}")
+            raise ValueError(
+                "empty list: an empty list reads as 'none' on a responder sheet. List the entries "
+                "under 'items:', or write none_known: {verified_on: YYYY-MM-DD, verified_by: ROLE}"
+            )
         if isinstance(value, list):
-            raise ValueError("the entries must go under 'items:': write items: on the next line, indented, "
-                             "then the entries under it")
+            raise ValueError(
+                "the entries must go under 'items:': write items: on the next line, indented, then the entries under it"
+            )
         if value is None or isinstance(value, (str, int, float, bool)):
-            raise ValueError("not recorded: list the entries under 'items:', or, if there are none, write "
-                             "none_known: {verified_on: YYYY-MM-DD, verified_by: ROLE} (a single word cannot "
-                             "say who checked, or when)")
+            raise ValueError(
+                "not recorded: list the entries under 'items:', or, if there are none, write "
+                "none_known: {verified_on: YYYY-MM-DD, verified_by: ROLE} (a single word cannot "
+                "say who checked, or when)"
+            )
         return value
 
     @model_validator(mode="after")
@@ -86,9 +93,7 @@ class SafetyList(Section):
         if items is not None and len(items) == 0:
             raise ValueError(EMPTY_LIST)
         if items is None and self.none_known is None:
-            raise ValueError(
-                "not recorded: add 'items', or none_known: {verified_on: YYYY-MM-DD, verified_by: ROLE}"
-            )
+            raise ValueError("not recorded: add 'items', or none_known: {verified_on: YYYY-MM-DD, verified_by: ROLE}")
         if items is not None and self.none_known is not None:
             raise ValueError("has both 'items' and 'none_known': keep only one")
         return self

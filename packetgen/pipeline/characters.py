@@ -65,13 +65,15 @@ def looks_utf16(source: bytes) -> bool:
 
 def decode_error(source: bytes, exc: UnicodeDecodeError) -> tuple[int, int, str]:
     """(line, column, message) for bytes that are not UTF-8."""
-    before = source[:exc.start]
+    before = source[: exc.start]
     prefix = before.decode("utf-8", "replace")
     line, column = position(line_starts(prefix), len(prefix))
     bad = source[exc.start]
     if 0x80 <= bad <= 0xFF:
-        hint = ("the file looks like Latin-1 or Windows-1252 text (accented letters from an older editor "
-                "or a pasted document)")
+        hint = (
+            "the file looks like Latin-1 or Windows-1252 text (accented letters from an older editor "
+            "or a pasted document)"
+        )
     else:
         hint = "the file holds bytes that are not text"
     return line, column, f"not UTF-8 text at column {column} (byte 0x{bad:02X}): {hint}: save it as UTF-8"

@@ -43,8 +43,9 @@ def visible_content(profile: Profile, kind: DocumentKind, as_of: dt.date) -> dic
     return Today(profile, as_of).visible(profile_data(profile), (kind.audience, kind.sections))
 
 
-def content_fingerprint(person_id: str, document: str, visible: dict[str, Any], photo: str | None,
-                        extra: dict[str, Any] | None = None) -> str:
+def content_fingerprint(
+    person_id: str, document: str, visible: dict[str, Any], photo: str | None, extra: dict[str, Any] | None = None
+) -> str:
     """Hash of what one document tells its reader (see the module docstring for what counts)."""
     plan = {k: v for k, v in (visible.get("plan") or {}).items() if k not in PLAN_BOOKKEEPING}
     data = {
@@ -70,7 +71,7 @@ def without_defaults(value: Any) -> Any:
 
 def check_code(fingerprint: str) -> str:
     """``K7QX-M2PA``: the first 40 bits of a fingerprint, 8 base32 characters in two groups."""
-    number = int(fingerprint[:CODE_BITS // 4], 16)
+    number = int(fingerprint[: CODE_BITS // 4], 16)
     chars = "".join(ALPHABET[(number >> shift) & 31] for shift in range(CODE_BITS - 5, -1, -5))
     return f"{chars[:4]}-{chars[4:]}"
 

@@ -7,8 +7,12 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 
-DATE_STYLES = {"2 Jun 2026": "{d} {b} {Y}", "02/06/2026": "{dd}/{mm}/{Y}", "06/02/2026": "{mm}/{dd}/{Y}",
-               "2026-06-02": "{Y}-{mm}-{dd}"}
+DATE_STYLES = {
+    "2 Jun 2026": "{d} {b} {Y}",
+    "02/06/2026": "{dd}/{mm}/{Y}",
+    "06/02/2026": "{mm}/{dd}/{Y}",
+    "2026-06-02": "{Y}-{mm}-{dd}",
+}
 """How a date reads on every document, named by how 2 June 2026 looks. The first never confuses a
 US reader with a European one; the others match the forms an office already uses."""
 
@@ -18,8 +22,9 @@ DEFAULT_DATE_STYLE = "2 Jun 2026"
 
 def format_date(day: dt.date, style: str = DEFAULT_DATE_STYLE) -> str:
     """A date in the project's style (``DATE_STYLES``)."""
-    return DATE_STYLES[style].format(d=day.day, dd=f"{day.day:02d}", b=f"{day:%b}", mm=f"{day.month:02d}",
-                                     Y=f"{day.year:04d}")
+    return DATE_STYLES[style].format(
+        d=day.day, dd=f"{day.day:02d}", b=f"{day:%b}", mm=f"{day.month:02d}", Y=f"{day.year:04d}"
+    )
 
 
 def generated_text(moment: dt.datetime, time_zone: str = "UTC") -> str:

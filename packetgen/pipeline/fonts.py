@@ -66,8 +66,14 @@ def installed_covers(code: int) -> bool:
 def uncovered(text: str, fonts_dir: Path) -> list[str]:
     """Characters of ``text`` that neither the shipped fonts nor any installed font can print."""
     shipped = shipped_characters(fonts_dir)
-    return [ch for ch in dict.fromkeys(text) if not ch.isspace() and unicodedata.category(ch)[0] != "C"
-            and ord(ch) not in shipped and not installed_covers(ord(ch))]
+    return [
+        ch
+        for ch in dict.fromkeys(text)
+        if not ch.isspace()
+        and unicodedata.category(ch)[0] != "C"
+        and ord(ch) not in shipped
+        and not installed_covers(ord(ch))
+    ]
 
 
 def _strings(value: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
@@ -93,8 +99,15 @@ def coverage_warnings(profile: Profile, doc: Document, fonts_dir: Path) -> list[
         missing = uncovered(text, fonts_dir)
         if missing:
             scripts = ", ".join(sorted({_script(ch) for ch in missing}))
-            found.append(Problem(doc.path, doc.line_of(path), dotted(path),
-                                 f"{len(missing)} character(s) ({scripts}) that no installed font can print: they "
-                                 "would show as boxes. Install a font that covers them (Debian: fonts-noto-core, "
-                                 "fonts-noto-cjk; `make setup` does) or check the text", "warning"))
+            found.append(
+                Problem(
+                    doc.path,
+                    doc.line_of(path),
+                    dotted(path),
+                    f"{len(missing)} character(s) ({scripts}) that no installed font can print: they "
+                    "would show as boxes. Install a font that covers them (Debian: fonts-noto-core, "
+                    "fonts-noto-cjk; `make setup` does) or check the text",
+                    "warning",
+                )
+            )
     return found

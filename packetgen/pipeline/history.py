@@ -76,8 +76,12 @@ def load_history(build_dir: Path, person_id: str) -> History:
 
 
 def save_history(build_dir: Path, person_id: str, history: History) -> None:
-    payload = {"schema": HISTORY_SCHEMA, "person": person_id, "last_version": history.last_version,
-               "revisions": [r.__dict__ for r in history.revisions]}
+    payload = {
+        "schema": HISTORY_SCHEMA,
+        "person": person_id,
+        "last_version": history.last_version,
+        "revisions": [r.__dict__ for r in history.revisions],
+    }
     # Compact: json's C encoder only runs without indent, and 1000 people add up.
     write_text(history_path(build_dir, person_id), json.dumps(payload, ensure_ascii=False) + "\n", durable=False)
 
@@ -168,8 +172,11 @@ RECORD_LISTS: dict[str, tuple[str, Callable[[dict[str, Any]], str], Summary]] = 
     "allergies.items": ("Allergy", lambda a: a["substance"], lambda a: f"{a['substance']} ({a['reaction']})"),
     "medications.items": ("Medication", lambda m: m["name"], _med),
     "contacts": ("Contact", lambda c: f"{c['role']}: {c['name']}", lambda c: f"{c['role']}: {c['name']}, {c['phone']}"),
-    "contacts.people": ("Contact", lambda c: f"{c['role']}: {c['name']}",
-                        lambda c: f"{c['role']}: {c['name']}, {c['phone']}"),
+    "contacts.people": (
+        "Contact",
+        lambda c: f"{c['role']}: {c['name']}",
+        lambda c: f"{c['role']}: {c['name']}, {c['phone']}",
+    ),
     "crisis_plan.escalation_steps": ("Escalation step", lambda s: s["step"], lambda s: f"{s['step']} ({s['role']})"),
     "consents": ("Consent", lambda c: c["id"], lambda c: f"{c['id']} for {c['recipient']}"),
 }
@@ -194,8 +201,9 @@ def _show(value: Any) -> str:
     if value is None:
         return "nothing"
     if isinstance(value, dict):
-        return ", ".join(f"{k.replace('_', ' ')} {_show(v)}" for k, v in value.items()
-                         if v is not None and k != "sharing")
+        return ", ".join(
+            f"{k.replace('_', ' ')} {_show(v)}" for k, v in value.items() if v is not None and k != "sharing"
+        )
     if isinstance(value, list):
         return "; ".join(_show(v) for v in value)
     return str(value)
@@ -235,8 +243,7 @@ def _diff(old: Any, new: Any, path: str, out: list[str]) -> None:
             a, b = old.get(key), new.get(key)
             if key == "none_known" and (a is None) != (b is None):
                 owner = _label(path)
-                out.append(f"{owner}: now none known ({_show(b)})" if a is None
-                           else f"{owner}: no longer 'none known'")
+                out.append(f"{owner}: now none known ({_show(b)})" if a is None else f"{owner}: no longer 'none known'")
             elif child in RECORD_LISTS and (a is None or b is None):
                 _diff_records(a or [], b or [], child, out)
             elif a is None and b is not None and isinstance(b, (dict, list)) and path == "":

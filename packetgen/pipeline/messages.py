@@ -21,7 +21,8 @@ from pydantic_core import ErrorDetails
 
 from packetgen.model.errors import Problem, dotted, key_name
 from packetgen.model.fields import NOT_A_DATE, NOT_A_TIME
-from packetgen.pipeline.load import Document, FieldPath
+from packetgen.pipeline.load import Document
+from packetgen.pipeline.yaml_tree import FieldPath
 
 _FALLBACK = "is not valid here: compare it with the starter profile (`packetgen new`) or the schema"
 _BLOCK = "write a block of 'key: value' lines indented under this field"
@@ -82,11 +83,12 @@ def _required(model: type[BaseModel], loc: FieldPath) -> bool:
 
 
 def _under(loc: FieldPath, skip: Collection[FieldPath]) -> bool:
-    return any(loc[:len(path)] == path for path in skip)
+    return any(loc[: len(path)] == path for path in skip)
 
 
-def pydantic_problems(exc: ValidationError, doc: Document, model: type[BaseModel],
-                      skip: Collection[FieldPath] = ()) -> list[Problem]:
+def pydantic_problems(
+    exc: ValidationError, doc: Document, model: type[BaseModel], skip: Collection[FieldPath] = ()
+) -> list[Problem]:
     """One problem per type error, except under ``skip`` (fields already reported: no cascades)."""
     errors = exc.errors()
     # A misspelt key is also a missing one; report it once, as the misspelling.
@@ -192,9 +194,12 @@ def _missing(loc: FieldPath, doc: Document, model: type[BaseModel]) -> tuple[int
         return doc.line_of(loc[:-1]), f"required field is missing: add '{name}:'"
     fields = list(model.model_fields)
     kind = _unwrap(model.model_fields[name].annotation) if name in model.model_fields else None
-    what = f"required section is missing: add a '{name}:' section" if _is_model(kind) else \
-        f"required field is missing: add '{name}:'"
-    later = fields[fields.index(name) + 1:] if name in fields else []
+    what = (
+        f"required section is missing: add a '{name}:' section"
+        if _is_model(kind)
+        else f"required field is missing: add '{name}:'"
+    )
+    later = fields[fields.index(name) + 1 :] if name in fields else []
     following = next((f for f in later if f in doc.data), None)
     if following is not None:
         return doc.lines.get((following,)), f"{what} before '{following}:'"

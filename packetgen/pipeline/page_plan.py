@@ -11,14 +11,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 POINTER_AT: dict[str, str] = {
-    "comm-more": "communication", "baseline": "communication", "different-now": "communication",
-    "dm-authority": "decision-maker", "risk-details": "risks", "medications": "medications",
-    "contacts": "contacts", "contact-when": "contacts", "what-helps": "contacts", "what-to-avoid": "contacts",
+    "comm-more": "communication",
+    "baseline": "communication",
+    "different-now": "communication",
+    "dm-authority": "decision-maker",
+    "risk-details": "risks",
+    "medications": "medications",
+    "contacts": "contacts",
+    "contact-when": "contacts",
+    "what-helps": "contacts",
+    "what-to-avoid": "contacts",
     "behavioral-health": "contacts",
 }
 """Which page-1 section's pointer names a continued block: where it was, or (for the blocks under
 the columns) the end of the last section, where the reader's eye arrives."""
-
 
 
 @dataclass(frozen=True)
@@ -140,9 +146,15 @@ class Plan:
         return facts | {"continued": [{"what": p["what"], "page": p["page"]} for p in self.pointers()]}
 
 
-INDEX_SECTIONS = (("code-status", "Code status"), ("communication", "How I communicate"),
-                  ("baseline", "My usual baseline"), ("decision-maker", "Decision-maker"), ("risks", "Risks"),
-                  ("medications", "Medications"), ("contacts", "Who to call"))
+INDEX_SECTIONS = (
+    ("code-status", "Code status"),
+    ("communication", "How I communicate"),
+    ("baseline", "My usual baseline"),
+    ("decision-maker", "Decision-maker"),
+    ("risks", "Risks"),
+    ("medications", "Medications"),
+    ("contacts", "Who to call"),
+)
 """Large print's "Where to find it" line: anchor (after "f-"/"u-") and the section's heading."""
 
 
@@ -179,19 +191,26 @@ def packet_units(view: dict[str, Any]) -> list[Unit]:
     if view.get("behavioral_health"):
         units.append(Unit("behavioral-health", "Behavioral health", order["behavioral-health"]))
     if view.get("crisis_plan"):
-        units += [Unit("what-to-avoid", "What to avoid", order["what-to-avoid"]),
-                  Unit("what-helps", "What helps", order["what-helps"])]
+        units += [
+            Unit("what-to-avoid", "What to avoid", order["what-to-avoid"]),
+            Unit("what-helps", "What helps", order["what-helps"]),
+        ]
     if view.get("baseline"):
         units.append(Unit("baseline", "My usual baseline", order["baseline"]))
     contacts = view.get("contacts") or []
-    units += [Unit(f"contact-{i}", f"Contact {i}", order["contact"] + i, group="contacts", number=i)
-              for i in range(len(contacts), 2, -1)]
+    units += [
+        Unit(f"contact-{i}", f"Contact {i}", order["contact"] + i, group="contacts", number=i)
+        for i in range(len(contacts), 2, -1)
+    ]
     if view.get("communication") is not None:
         units.append(Unit("comm-more", "Understanding and pain", order["comm-more"]))
     units.append(Unit("different-now", "What is different now", order["different-now"]))
     meds = ordered_medications(view.get("medications"))
-    units += [Unit(f"med-{i}", f"Medication {i}", order["med"] + i, group="medications", number=i)
-              for i in range(len(meds), 0, -1) if not meds[i - 1].high_alert]
+    units += [
+        Unit(f"med-{i}", f"Medication {i}", order["med"] + i, group="medications", number=i)
+        for i in range(len(meds), 0, -1)
+        if not meds[i - 1].high_alert
+    ]
     risks = view.get("risks")
     details = []
     if risks is not None:
@@ -200,25 +219,61 @@ def packet_units(view: dict[str, Any]) -> list[Unit]:
             for i, item in enumerate(getattr(risks, name).items or [], start=1):
                 number += 1
                 if item.what_to_do:
-                    details.append(Unit(f"risk-{name}-{i}", "What to do", order["risk"] + list_index * 10 + i,
-                                        group="risk-details", number=number, anchor=f"f-risk-{name}-{i}",
-                                        share=_share(item.what_to_do, item.risk)))
+                    details.append(
+                        Unit(
+                            f"risk-{name}-{i}",
+                            "What to do",
+                            order["risk"] + list_index * 10 + i,
+                            group="risk-details",
+                            number=number,
+                            anchor=f"f-risk-{name}-{i}",
+                            share=_share(item.what_to_do, item.risk),
+                        )
+                    )
     units += details[::-1]
     for i in (2, 1):
         if len(contacts) >= i:
             c = contacts[i - 1]
-            units.append(Unit(f"when-{i}", f"When to call contact {i}", order["when"] + i, group="contact-when",
-                              number=i, anchor=f"f-contact-{i}",
-                              share=_share(c.when_to_call, f"{c.role} {c.name} {c.phone}")))
+            units.append(
+                Unit(
+                    f"when-{i}",
+                    f"When to call contact {i}",
+                    order["when"] + i,
+                    group="contact-when",
+                    number=i,
+                    anchor=f"f-contact-{i}",
+                    share=_share(c.when_to_call, f"{c.role} {c.name} {c.phone}"),
+                )
+            )
     dm = view.get("decision_maker")
     if dm is not None and dm.authority and not dm.decides_for_self:
-        units.append(Unit("dm-authority", "Decision-maker's authority", order["dm-authority"],
-                          anchor="f-decision-maker", share=_share(dm.authority, f"{dm.name} {dm.relationship}")))
+        units.append(
+            Unit(
+                "dm-authority",
+                "Decision-maker's authority",
+                order["dm-authority"],
+                anchor="f-decision-maker",
+                share=_share(dm.authority, f"{dm.name} {dm.relationship}"),
+            )
+        )
     return units
 
 
-PAGE_ORDER = ("comm-more", "baseline", "different-now", "dm-authority", "risk", "med", "contact", "when",
-              "conditions", "devices", "what-helps", "what-to-avoid", "behavioral-health")
+PAGE_ORDER = (
+    "comm-more",
+    "baseline",
+    "different-now",
+    "dm-authority",
+    "risk",
+    "med",
+    "contact",
+    "when",
+    "conditions",
+    "devices",
+    "what-helps",
+    "what-to-avoid",
+    "behavioral-health",
+)
 """Where each movable block sits on page 1, top to bottom, so pointers and the continuation read in
 page order. ("when" is a first or second contact's "when to call".)"""
 

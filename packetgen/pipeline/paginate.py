@@ -41,6 +41,7 @@ BALANCE_SLACK_PX = 40.0
 
 # --- measuring --------------------------------------------------------------------------------
 
+
 def anchor_pages(document: Document) -> dict[str, tuple[int, float, float]]:
     """Every anchor (element id) -> (page number from 1, x, y in CSS px); the first occurrence wins.
     (``Page.anchors`` gives a point, or in newer WeasyPrint the box's corners; x and y come first.)"""
@@ -69,7 +70,7 @@ def unit_heights(document: Document) -> dict[str, float]:
     anchors = sorted(((box[1], name) for name, box in document.pages[0].anchors.items()), key=lambda a: a[0])
     heights = {}
     for i, (y, name) in enumerate(anchors):
-        below = next((y2 for y2, _ in anchors[i + 1:] if y2 > y + 0.5), y)
+        below = next((y2 for y2, _ in anchors[i + 1 :] if y2 > y + 0.5), y)
         heights[name] = below - y
     return heights
 
@@ -116,8 +117,9 @@ BOTTOM_MARGIN_PX = 72.0
 PrintRenderer = Callable[[Plan], str]
 
 
-def paginate(layout: Callable[[str], Document], measure: Callable[[str], Document],
-             render_html: PrintRenderer, plan: Plan) -> tuple[Document, Plan, int]:
+def paginate(
+    layout: Callable[[str], Document], measure: Callable[[str], Document], render_html: PrintRenderer, plan: Plan
+) -> tuple[Document, Plan, int]:
     """Lay out a packet so page 1 holds its page-1 list; returns the document, the plan and the renders used.
 
     ``layout`` and ``measure`` lay HTML out on the real page and on the tall measuring page."""
@@ -145,8 +147,9 @@ def paginate(layout: Callable[[str], Document], measure: Callable[[str], Documen
     return _true_pointers(layout, render_html, plan, document, renders)
 
 
-def _true_pointers(layout: Callable[[str], Document], render_html: PrintRenderer, plan: Plan,
-                   document: Document, renders: int) -> tuple[Document, Plan, int]:
+def _true_pointers(
+    layout: Callable[[str], Document], render_html: PrintRenderer, plan: Plan, document: Document, renders: int
+) -> tuple[Document, Plan, int]:
     """Pointers guessed "page 2"; if a continued unit starts elsewhere, print the true page (page 1
     text only changes, so the continuation does not move)."""
     anchors = anchor_pages(document)
@@ -158,8 +161,9 @@ def _true_pointers(layout: Callable[[str], Document], render_html: PrintRenderer
     return document, plan, renders
 
 
-def _index_pages(layout: Callable[[str], Document], render_html: PrintRenderer, plan: Plan,
-                 document: Document, renders: int) -> tuple[Document, Plan, int]:
+def _index_pages(
+    layout: Callable[[str], Document], render_html: PrintRenderer, plan: Plan, document: Document, renders: int
+) -> tuple[Document, Plan, int]:
     """Large print: page 1 says on which page each section starts; render again if a guess was wrong."""
     for _ in range(3):
         anchors = anchor_pages(document)

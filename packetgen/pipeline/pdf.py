@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import io
 import logging
-from concurrent.futures import Future, ProcessPoolExecutor
-from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import Any
 
@@ -28,15 +26,25 @@ from packetgen.pipeline.resources import LocalOnlyFetcher, quiet_weasyprint_log
 
 log = logging.getLogger(__name__)
 
+
 STYLESHEET = "packet.css"
+
+
 MEASURE_STYLESHEET = "measure.css"
+
 """Layered last for paginate's measuring layout: one tall page, the two-column flow in one column."""
+
 
 quiet_weasyprint_log()
 
+
 PAPER_CSS = {"letter": "", "a4": "@page { size: A4; }"}
+
 """Layered right after packet.css (which is written for Letter): packetgen.yml's ``paper``."""
+
+
 MEASURE_CSS = {"letter": "", "a4": "@page { size: 210mm 200in; } .columns { width: 262.84pt; }"}
+
 """measure.css for A4: the real column width there, (210mm - 2 x 0.4in - 12pt) / 2."""
 
 
@@ -52,15 +60,17 @@ class PdfRenderer:
 
     def _stylesheet(self, name: str) -> CSS:
         if name not in self._parsed:
-            self._parsed[name] = CSS(filename=str(self.styles_dir / name), font_config=self.fonts,
-                                     url_fetcher=self.fetcher)
+            self._parsed[name] = CSS(
+                filename=str(self.styles_dir / name), font_config=self.fonts, url_fetcher=self.fetcher
+            )
         return self._parsed[name]
 
     def _stylesheets(self, extra: tuple[str, ...]) -> list[CSS]:
         """packet.css, the paper size, then ``extra`` (each followed by its paper variant, if any)."""
         found = [self._stylesheet(STYLESHEET)]
-        for name, css in [(STYLESHEET, PAPER_CSS)] + [(n, MEASURE_CSS if n == MEASURE_STYLESHEET else {})
-                                                        for n in extra]:
+        for name, css in [(STYLESHEET, PAPER_CSS)] + [
+            (n, MEASURE_CSS if n == MEASURE_STYLESHEET else {}) for n in extra
+        ]:
             if name != STYLESHEET:
                 found.append(self._stylesheet(name))
             variant = css.get(self.paper)
@@ -85,11 +95,16 @@ class PdfRenderer:
         width, so every block's height is the distance between anchors (see paginate.py)."""
         return self.layout(html, extra_stylesheets=(*extra_stylesheets, MEASURE_STYLESHEET))
 
-    def render_paginated(self, source: PrintRenderer, plan: Plan,
-                         extra_stylesheets: tuple[str, ...] = ()) -> tuple[bytes, dict[str, Any]]:
+    def render_paginated(
+        self, source: PrintRenderer, plan: Plan, extra_stylesheets: tuple[str, ...] = ()
+    ) -> tuple[bytes, dict[str, Any]]:
         """A packet whose page 1 holds its page-1 list (paginate.py), and what continued where."""
-        document, plan, renders = paginate(lambda html: self.layout(html, extra_stylesheets=extra_stylesheets),
-                                           lambda html: self.measure(html, extra_stylesheets), source, plan)
+        document, plan, renders = paginate(
+            lambda html: self.layout(html, extra_stylesheets=extra_stylesheets),
+            lambda html: self.measure(html, extra_stylesheets),
+            source,
+            plan,
+        )
         return self.write(document), layout_facts(document, plan) | {"renders": renders}
 
     def write(self, document: Document, forms: bool = False) -> bytes:
@@ -142,20 +157,29 @@ def footer_as_artifact(pdf_bytes: bytes) -> bytes:
             mapping = by_key.get(int(key)) if key is not None else None
             if not isinstance(mapping, pikepdf.Array):
                 continue
-            orphans = {mcid for mcid, element in enumerate(mapping)
-                       if isinstance(element, pikepdf.Dictionary) and element.objgen not in reachable}
+            orphans = {
+                mcid
+                for mcid, element in enumerate(mapping)
+                if isinstance(element, pikepdf.Dictionary) and element.objgen not in reachable
+            }
             if not orphans:
                 continue
             operations: list[pikepdf.ContentStreamInstruction | pikepdf.ContentStreamInlineImage] = []
             for instruction in pikepdf.parse_content_stream(page):
                 operands = instruction.operands
-                if (str(instruction.operator) == "BDC" and len(operands) == 2
-                        and isinstance(operands[1], pikepdf.Dictionary)
-                        and int(operands[1].get("/MCID", -1)) in orphans):
+                if (
+                    str(instruction.operator) == "BDC"
+                    and len(operands) == 2
+                    and isinstance(operands[1], pikepdf.Dictionary)
+                    and int(operands[1].get("/MCID", -1)) in orphans
+                ):
                     instruction = pikepdf.ContentStreamInstruction(
-                        [pikepdf.Name.Artifact,
-                         pikepdf.Dictionary(Type=pikepdf.Name.Pagination, Subtype=pikepdf.Name.Footer)],
-                        instruction.operator)
+                        [
+                            pikepdf.Name.Artifact,
+                            pikepdf.Dictionary(Type=pikepdf.Name.Pagination, Subtype=pikepdf.Name.Footer),
+                        ],
+                        instruction.operator,
+                    )
                 operations.append(instruction)
             page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(operations))
             for mcid in orphans:
@@ -168,140 +192,4 @@ def footer_as_artifact(pdf_bytes: bytes) -> bytes:
         return out.getvalue()
 
 
-# --- rendering many documents -----------------------------------------------------------------
-
 _worker: PdfRenderer | None = None
-
-
-def die_with_parent() -> None:
-    """Ask Linux to end this worker when the process that started it ends, however it ends.
-
-    A build or watch stopped by a signal (SIGTERM from a service manager, SIGKILL) must not leave
-    worker processes behind; the CLI turns SIGTERM into a clean shutdown, and this covers the rest.
-    Elsewhere than Linux it does nothing."""
-    import ctypes
-    import os
-    import signal
-
-    # A forked worker inherits the CLI's "SIGTERM means shut down cleanly" handler; in a worker
-    # that would only fail the current task. Here SIGTERM just ends the process.
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGHUP, signal.SIG_DFL)
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        return
-    if os.getppid() == 1:  # the parent is already gone
-        os._exit(1)
-
-
-def _init_worker(styles_dir: Path, paper: str = "letter") -> None:
-    """Runs once in each pool process: fonts and CSS are set up once per worker, not per PDF."""
-    global _worker
-    die_with_parent()
-    _worker = PdfRenderer(styles_dir, paper)
-
-
-def _ready() -> bool:
-    return _worker is not None
-
-
-def render_and_write(renderer: PdfRenderer, path: Path, html: str, stylesheets: tuple[str, ...] = (),
-                     forms: bool = False, source: PrintRenderer | None = None,
-                     plan: Plan | None = None) -> tuple[bool, dict[str, Any]]:
-    """Render one PDF (paginated when a print source and plan are given) and write it atomically.
-    Returns whether the file changed and the layout facts for the manifest (page count, what continued)."""
-    from packetgen.pipeline.output import write_atomic
-
-    data, facts = render_bytes(renderer, html, stylesheets, forms, source, plan)
-    return write_atomic(path, data), facts
-
-
-def render_bytes(renderer: PdfRenderer, html: str, stylesheets: tuple[str, ...] = (), forms: bool = False,
-                 source: PrintRenderer | None = None, plan: Plan | None = None) -> tuple[bytes, dict[str, Any]]:
-    """One PDF's bytes and its layout facts, written nowhere (a Dask worker returns them)."""
-    if source is not None and plan is not None:
-        return renderer.render_paginated(source, plan, stylesheets)
-    document = renderer.layout(html, forms, stylesheets)
-    return renderer.write(document, forms), {"pages": len(document.pages)}
-
-
-def _render_to(path: Path, html: str, stylesheets: tuple[str, ...] = (), forms: bool = False,
-               source: PrintRenderer | None = None, plan: Plan | None = None) -> tuple[bool, dict[str, Any]]:
-    """Render in a worker and write the file there, so only a path, a flag and the facts cross processes."""
-    assert _worker is not None
-    return render_and_write(_worker, path, html, stylesheets, forms, source, plan)
-
-
-def pool_context() -> BaseContext:
-    """fork is cheapest, but forking a process that runs other threads (watch's observer) can copy a
-    held lock into the child; then forkserver starts workers from a clean process instead."""
-    import multiprocessing
-    import threading
-
-    if threading.active_count() == 1:
-        return multiprocessing.get_context("fork")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["packetgen.builder.runner"])
-    return context
-
-
-class PdfSession:
-    """Renders PDFs in this process (one or two documents) or in a process pool (more).
-
-    ``watch`` keeps one session for its whole life, so a rebuild after a save pays neither the
-    font set-up nor the pool start-up again. A styles change makes a new session
-    (``styles_digest`` tells).
-    """
-
-    POOL_THRESHOLD = 3
-    """From this many PDFs up, a pool pays for itself."""
-
-    def __init__(self, styles_dir: Path, styles_digest: str = "", workers: int | None = None,
-                 paper: str = "letter") -> None:
-        import os
-
-        self.styles_dir = styles_dir
-        self.paper = paper
-        self.styles_digest = styles_digest
-        self.workers = workers or len(os.sched_getaffinity(0))
-        self._local: PdfRenderer | None = None
-        self._pool: ProcessPoolExecutor | None = None
-
-    @property
-    def local(self) -> PdfRenderer:
-        if self._local is None:
-            self._local = PdfRenderer(self.styles_dir, self.paper)
-        return self._local
-
-    def pool(self) -> ProcessPoolExecutor:
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=pool_context(),
-                                             initializer=_init_worker, initargs=(self.styles_dir, self.paper))
-        return self._pool
-
-    def warm(self) -> None:
-        """Start every worker (and its renderer) now rather than on the first real document."""
-        pool = self.pool()
-        for future in [pool.submit(_ready) for _ in range(self.workers)]:
-            future.result()
-
-    def submit(self, path: Path, html: str, stylesheets: tuple[str, ...] = (), forms: bool = False,
-               source: PrintRenderer | None = None, plan: Plan | None = None) -> Future[tuple[bool, dict[str, Any]]]:
-        """Render and write one PDF in a worker process; the future gives (changed, layout facts)."""
-        future: Future[tuple[bool, dict[str, Any]]] = self.pool().submit(_render_to, path, html, stylesheets,
-                                                                          forms, source, plan)
-        return future
-
-    def use_pool(self, count: int) -> bool:
-        return self.workers > 1 and count >= self.POOL_THRESHOLD
-
-    def render_to(self, path: Path, html: str, stylesheets: tuple[str, ...] = (), forms: bool = False,
-                  source: PrintRenderer | None = None, plan: Plan | None = None) -> tuple[bool, dict[str, Any]]:
-        return render_and_write(self.local, path, html, stylesheets, forms, source, plan)
-
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
-            self._pool = None

@@ -116,8 +116,10 @@ def _read_confined(person_dir: Path, name: str, rule: FileRule) -> bytes:
 
 
 def _too_large(rule: FileRule) -> str:
-    return (f"{rule.noun} file is larger than {rule.max_label}: save a smaller copy "
-            "(a passport-size photo needs well under 1 MiB)")
+    return (
+        f"{rule.noun} file is larger than {rule.max_label}: save a smaller copy "
+        "(a passport-size photo needs well under 1 MiB)"
+    )
 
 
 def image_type(data: bytes) -> str | None:
@@ -133,8 +135,10 @@ def image_type(data: bytes) -> str | None:
 
 
 def _typed(data: bytes, rule: FileRule) -> Embedded:
-    not_image = ("not a PNG, JPEG or SVG image (checked by its content, not its name): "
-                 f"save the {rule.noun} in one of those formats")
+    not_image = (
+        "not a PNG, JPEG or SVG image (checked by its content, not its name): "
+        f"save the {rule.noun} in one of those formats"
+    )
     mime = image_type(data)
     if mime is None:
         raise Refused(not_image)
@@ -146,8 +150,9 @@ def _typed(data: bytes, rule: FileRule) -> Embedded:
     return Embedded(mime, data)
 
 
-def path_problems(doc: Document, person_dir: Path,
-                  fields: dict[tuple[str, ...], FileRule] = PROFILE_FILES) -> list[Problem]:
+def path_problems(
+    doc: Document, person_dir: Path, fields: dict[tuple[str, ...], FileRule] = PROFILE_FILES
+) -> list[Problem]:
     """Check every path field in ``doc``'s raw data, whatever else is wrong with the document.
 
     It reads the raw YAML (not the typed model), so a bad photo is reported in the same pass as a

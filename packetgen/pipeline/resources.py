@@ -51,8 +51,10 @@ def load_url(url: str, roots: list[Path]) -> tuple[bytes, str]:
         return _data_url(rest)
     if scheme == "file":
         return _local_file(rest, roots)
-    raise ResourceRefused("refused to load a resource from the network or by an unknown scheme: "
-                          "packetgen loads only its own styles and embedded images")
+    raise ResourceRefused(
+        "refused to load a resource from the network or by an unknown scheme: "
+        "packetgen loads only its own styles and embedded images"
+    )
 
 
 def _data_url(rest: str) -> tuple[bytes, str]:

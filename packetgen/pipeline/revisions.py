@@ -40,9 +40,9 @@ class PersonHistory:
         key = ((kind.audience, kind.sections), kind.shows_changes)
         if key not in self._documents:
             view = key[0]
-            self._documents[key] = document_history(self.history.revisions,
-                                                    lambda data: self.today.visible(data, view),
-                                                    describe=kind.shows_changes)
+            self._documents[key] = document_history(
+                self.history.revisions, lambda data: self.today.visible(data, view), describe=kind.shows_changes
+            )
         return self._documents[key]
 
     def extras(self, kind: DocumentKind) -> dict[str, Any]:
@@ -54,8 +54,9 @@ class PersonHistory:
         return extra
 
 
-def person_history(build_dir: Path, person_id: str, profile: Profile, kinds: Iterable[DocumentKind],
-                   as_of: dt.date, recorded: str) -> PersonHistory:
+def person_history(
+    build_dir: Path, person_id: str, profile: Profile, kinds: Iterable[DocumentKind], as_of: dt.date, recorded: str
+) -> PersonHistory:
     """The stored history filtered again under today's decisions, plus the current revision (not written)."""
     today = Today(profile, as_of)
     views = views_of(kinds)
@@ -65,8 +66,9 @@ def person_history(build_dir: Path, person_id: str, profile: Profile, kinds: Ite
     return PersonHistory(person_id, today, history, history != stored)
 
 
-def record_history(build_dir: Path, person_id: str, profile: Profile, kinds: Iterable[DocumentKind],
-                   as_of: dt.date, recorded: str) -> PersonHistory:
+def record_history(
+    build_dir: Path, person_id: str, profile: Profile, kinds: Iterable[DocumentKind], as_of: dt.date, recorded: str
+) -> PersonHistory:
     """``person_history``, written back when it changed: the build calls this before rendering."""
     found = person_history(build_dir, person_id, profile, kinds, as_of, recorded)
     if found.changed:

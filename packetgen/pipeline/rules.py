@@ -14,7 +14,9 @@ from packetgen.model.profile import Consent, PlanInfo, Profile
 from packetgen.model.safety import Medication, Medications
 
 REVIEW_MONTHS = 6
+
 """Smart911 and NHS hospital passports re-validate every six months."""
+
 
 CONSENT_WARNING_DAYS = 30
 
@@ -46,6 +48,7 @@ def expiring_consents(profile: Profile, as_of: dt.date, days: int = CONSENT_WARN
 
 
 FIRST_PAGE_MEDICATIONS = 7
+
 """More than this and the list continues on page 2, so page 1 still carries allergies and risks."""
 
 
@@ -55,19 +58,18 @@ def first_page_medications(medications: Medications | None) -> tuple[list[Medica
     return items[:FIRST_PAGE_MEDICATIONS], items[FIRST_PAGE_MEDICATIONS:]
 
 
-# --- events: case manager notification and "cannot proceed without" gates -----------------------
-#
-# The thresholds come from the case manager article (governance example) and the partnership
-# review article (repeat stabilization example). Every function below takes events as
-# ``(event_id, Event)`` pairs and returns plain dataclasses, so `status`, `check`, the documents
-# and a later quality audit all read the same answers.
-
 NOTIFY_WITHIN_HOURS = 24
+
 """Case manager notification is due this long after the event (the demo crisis plans say 24 h)."""
 
+
 CRISIS_WINDOW_DAYS = 30
+
+
 CRISIS_CONTACTS_TRIGGER = 3
+
 """3 crisis contacts for the same person within any 30-day window require notification."""
+
 
 THRESHOLD_TYPES: dict[str, str] = {
     "ed-visit": "emergency department visit",
@@ -78,12 +80,16 @@ THRESHOLD_TYPES: dict[str, str] = {
     "medication-disruption": "medication disruption",
     "major-family-concern": "major family concern",
 }
+
 """Event types that always require case manager notification. Repeated escalation, a major
 family concern raised during another event, and a support increase affecting authorization are
 flags on the event rather than types, and are checked separately."""
 
+
 CRISIS_CONTACT_TYPES = frozenset({"escalation", "mobile-crisis-contact", "ed-visit", "police-ems", "self-harm-risk"})
+
 """Types that count as a crisis contact unless the event says ``crisis_contact: false``."""
+
 
 EventPair = tuple[str, Event]
 
@@ -126,32 +132,6 @@ class Notification:
         return round((self.notified_at - self.occurred_at).total_seconds() / 3600, 1)
 
 
-@dataclass(frozen=True)
-class Gate:
-    """A "cannot proceed without" item that is missing. Documents named here render INCOMPLETE."""
-
-    code: str
-    message: str
-    field: tuple[str | int, ...]
-    documents: tuple[str, ...]
-
-
-NO_SUPERVISOR = "no-supervisor"
-SUPPORT_BEYOND_SCOPE = "support-beyond-scope"
-SUPPORT_PAST_WINDOW = "support-past-window"
-NO_RESPONSE = "no-response"
-GAP_WITHOUT_OWNER = "gap-without-owner"
-NO_RETURN_CHECKLIST = "no-return-checklist"
-NO_PLAN_DECISION = "no-plan-decision"
-"""Gate codes: what ``status``, the forms' INCOMPLETE banners and the audit all key on."""
-
-CM_UPDATE = "case-manager-update"
-SUPPORT_REQUEST = "support-request"
-GOVERNANCE_UPDATE = "governance-update"
-PARTNERSHIP_REVIEW = "partnership-review"
-RETURN_CHECKLIST = "return-checklist"
-
-
 def is_crisis_contact(event: Event) -> bool:
     if event.crisis_contact is not None:
         return event.crisis_contact
@@ -173,9 +153,13 @@ def crisis_contacts_in_window(events: list[EventPair], event_id: str) -> list[Ev
     if not is_crisis_contact(this):
         return []
     return sorted(
-        ((i, e) for i, e in events
-         if is_crisis_contact(e) and e.occurred_at <= this.occurred_at
-         and (this.occurred_at.date() - e.occurred_at.date()).days < CRISIS_WINDOW_DAYS),
+        (
+            (i, e)
+            for i, e in events
+            if is_crisis_contact(e)
+            and e.occurred_at <= this.occurred_at
+            and (this.occurred_at.date() - e.occurred_at.date()).days < CRISIS_WINDOW_DAYS
+        ),
         key=lambda pair: pair[1].occurred_at,
     )
 
@@ -196,8 +180,13 @@ def notification_triggers(events: list[EventPair], event_id: str) -> list[Trigge
         found.append(Trigger("support-authorization", "temporary support increase affecting authorization", me))
     window = crisis_contacts_in_window(events, event_id)
     if len(window) >= CRISIS_CONTACTS_TRIGGER:
-        found.append(Trigger("three-in-thirty", f"{len(window)} crisis contacts within {CRISIS_WINDOW_DAYS} days",
-                             tuple(_ref(pair) for pair in window)))
+        found.append(
+            Trigger(
+                "three-in-thirty",
+                f"{len(window)} crisis contacts within {CRISIS_WINDOW_DAYS} days",
+                tuple(_ref(pair) for pair in window),
+            )
+        )
     if event.support_plan_changed:
         found.append(Trigger("support-plan-changed", "the event changed the support plan", me))
     if event.service_planning_issue:
@@ -205,8 +194,9 @@ def notification_triggers(events: list[EventPair], event_id: str) -> list[Trigge
     return found
 
 
-def notification(events: list[EventPair], event_id: str, as_of: dt.date,
-                 within_hours: float = NOTIFY_WITHIN_HOURS) -> Notification:
+def notification(
+    events: list[EventPair], event_id: str, as_of: dt.date, within_hours: float = NOTIFY_WITHIN_HOURS
+) -> Notification:
     """Whether notification is required, by when, and where it stands on ``as_of``.
 
     The one rule for timeliness: documents, ``status`` and ``check`` use the 24 hours; the quality
@@ -222,68 +212,3 @@ def notification(events: list[EventPair], event_id: str, as_of: dt.date,
     else:
         state = "overdue" if due.date() < as_of else "due"
     return Notification(event_id, triggers, due, notified, state, event.occurred_at)
-
-
-def support_past_window(event: Event, as_of: dt.date) -> bool:
-    """Temporary support still running (or that ran) past the agreed stabilization window."""
-    support = event.temporary_support
-    if support is None or not support.increase or support.window_ends is None:
-        return False
-    last_day = support.ended or as_of
-    return last_day > support.window_ends
-
-
-def event_gates(event: Event, as_of: dt.date) -> list[Gate]:
-    """Missing "cannot proceed without" items for one event, with the documents each blocks."""
-    gates = []
-    updates = (CM_UPDATE, GOVERNANCE_UPDATE)
-    if not event.next_update.supervisor:
-        gates.append(Gate(NO_SUPERVISOR, "no named supervisor responsible for the next update: "
-                          "add next_update.supervisor", ("next_update", "supervisor"), updates))
-    support = event.temporary_support
-    support_docs = (SUPPORT_REQUEST, GOVERNANCE_UPDATE)
-    if support is not None and support.increase:
-        if support.beyond_authorized_scope and event.case_manager.notified_at is None:
-            gates.append(Gate(SUPPORT_BEYOND_SCOPE, "temporary support exceeds the normal authorized scope and the "
-                              "case manager has not been notified: notify them and record case_manager.notified_at",
-                              ("temporary_support", "beyond_authorized_scope"), support_docs))
-        if support_past_window(event, as_of) and support.extension_notified_at is None:
-            gates.append(Gate(SUPPORT_PAST_WINDOW, f"temporary support continues past the agreed stabilization "
-                              f"window (ended {support.window_ends}) without case manager visibility: tell them and "
-                              "record temporary_support.extension_notified_at",
-                              ("temporary_support", "window_ends"), support_docs))
-    if event.case_manager.requested_action and event.case_manager.response is None:
-        gates.append(Gate(NO_RESPONSE, "requested case manager action has no recorded response (a message sent "
-                          "is not coordination completed): record case_manager.response",
-                          ("case_manager", "requested_action"), (CM_UPDATE, SUPPORT_REQUEST, GOVERNANCE_UPDATE)))
-    for i, partner in enumerate(event.partners):
-        if partner.communication_gap and not (partner.action_owner and partner.validation_date):
-            gates.append(Gate(GAP_WITHOUT_OWNER, f"communication gap with {partner.partner} has no action owner "
-                              "and validation date: add partners[].action_owner and validation_date",
-                              ("partners", i, "communication_gap"), (PARTNERSHIP_REVIEW,)))
-        checklist = partner.return_checklist
-        if checklist is None:
-            gates.append(Gate(NO_RETURN_CHECKLIST, f"no return-from-partner checklist recorded for "
-                              f"{partner.partner}: add partners[].return_checklist", ("partners", i),
-                              (RETURN_CHECKLIST,)))
-        elif checklist.crisis_plan_update_needed is None:
-            gates.append(Gate(NO_PLAN_DECISION, f"return checklist for {partner.partner} does not say whether the "
-                              "crisis plan needs updating: set crisis_plan_update_needed to true or false",
-                              ("partners", i, "return_checklist"), (RETURN_CHECKLIST,)))
-    # Name only documents this event actually produces (no support request without a support change).
-    made = event_documents(event)
-    return [Gate(g.code, g.message, g.field, tuple(d for d in g.documents if d in made)) for g in gates]
-
-
-def gates_for(gates: list[Gate], document: str) -> list[Gate]:
-    return [g for g in gates if document in g.documents]
-
-
-def event_documents(event: Event) -> tuple[str, ...]:
-    """Which coordination documents an event produces."""
-    docs = [CM_UPDATE, GOVERNANCE_UPDATE]
-    if event.temporary_support is not None and event.temporary_support.increase:
-        docs.append(SUPPORT_REQUEST)
-    if event.partners:
-        docs += [PARTNERSHIP_REVIEW, RETURN_CHECKLIST]
-    return tuple(docs)

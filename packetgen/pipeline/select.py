@@ -34,8 +34,9 @@ def in_force(consent: Consent, as_of: dt.date) -> bool:
     return consent.granted <= as_of < consent.expires
 
 
-def decide(profile: Profile, section: str, sharing: str, audience: Audience, as_of: dt.date,
-           label: str | None = None) -> Decision:
+def decide(
+    profile: Profile, section: str, sharing: str, audience: Audience, as_of: dt.date, label: str | None = None
+) -> Decision:
     """Apply the sharing rule for one section (or one item, via ``label``) and say why."""
     name = label or section
     if sharing in audience.classes:
@@ -47,9 +48,13 @@ def decide(profile: Profile, section: str, sharing: str, audience: Audience, as_
     matching = [c for c in profile.consents if c.recipient == audience.key and section in c.sections]
     for consent in matching:
         if in_force(consent, as_of):
-            return Decision(name, sharing, True,
-                            f"consent {consent.id} ({consent.authority}, granted {consent.granted}, "
-                            f"expires {consent.expires})", consent.id)
+            return Decision(
+                name,
+                sharing,
+                True,
+                f"consent {consent.id} ({consent.authority}, granted {consent.granted}, expires {consent.expires})",
+                consent.id,
+            )
     for consent in sorted(matching, key=lambda c: c.expires, reverse=True):
         if as_of >= consent.expires:
             return Decision(name, sharing, False, f"consent {consent.id} expired on {consent.expires}", consent.id)
@@ -70,8 +75,15 @@ def not_shared(name: str, audience: Audience) -> Decision:
     return Decision(name, None, False, f"not shared with {audience.label}")
 
 
-def section_decision(profile: Profile, name: str, present: bool, sharing: str, audience: Audience,
-                     sections: tuple[str, ...], as_of: dt.date) -> Decision:
+def section_decision(
+    profile: Profile,
+    name: str,
+    present: bool,
+    sharing: str,
+    audience: Audience,
+    sections: tuple[str, ...],
+    as_of: dt.date,
+) -> Decision:
     """Whether a document with ``sections`` for ``audience`` shows section ``name``, in public words.
 
     ``present`` and ``sharing`` describe the section's data (the profile's own, or an old revision's
@@ -108,8 +120,9 @@ def select(profile: Profile, audience_key: str, sections: tuple[str, ...], as_of
     decisions: list[Decision] = []
     for name in SECTION_NAMES:
         value = getattr(profile, name)
-        decision = section_decision(profile, name, value is not None, section_class(profile, name), audience,
-                                    sections, as_of)
+        decision = section_decision(
+            profile, name, value is not None, section_class(profile, name), audience, sections, as_of
+        )
         decisions.append(decision)
         view[name] = value if decision.included else None
     if view.get("contacts") is not None:

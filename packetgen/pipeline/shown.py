@@ -50,7 +50,8 @@ class Today:
         self._contacts: dict[tuple[str, str], list[tuple[dict[str, Any], str | None]]] = {}
         for contact in profile.contacts.people:
             self._contacts.setdefault((contact.role, contact.name), []).append(
-                (contact.model_dump(mode="json", exclude_none=True), contact.sharing))
+                (contact.model_dump(mode="json", exclude_none=True), contact.sharing)
+            )
 
     def section_class(self, name: str, value: dict[str, Any]) -> str:
         if getattr(self.profile, name) is not None:
@@ -70,8 +71,9 @@ class Today:
     def _shows(self, name: str, value: Any, view: View) -> bool:
         audience_key, sections = view
         sharing = self.section_class(name, value) if isinstance(value, dict) else SECTION_DEFAULTS[name]
-        return section_decision(self.profile, name, isinstance(value, dict), sharing, AUDIENCES[audience_key],
-                                sections, self.as_of).included
+        return section_decision(
+            self.profile, name, isinstance(value, dict), sharing, AUDIENCES[audience_key], sections, self.as_of
+        ).included
 
     def _shows_contact(self, contact: dict[str, Any], view: View) -> bool:
         decision = contact_decision(self.profile, self.contact_class(contact), AUDIENCES[view[0]], self.as_of)
@@ -110,8 +112,11 @@ class Today:
                 continue
             sharing = self.section_class(name, value)
             if name == "contacts":
-                people = [_with_class(c, self.contact_class(c)) for c in self._people(value)
-                          if any(self._shows(name, value, v) and self._shows_contact(c, v) for v in views)]
+                people = [
+                    _with_class(c, self.contact_class(c))
+                    for c in self._people(value)
+                    if any(self._shows(name, value, v) and self._shows_contact(c, v) for v in views)
+                ]
                 if people:
                     out[name] = {"sharing": sharing, "people": people}
             else:

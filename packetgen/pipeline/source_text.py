@@ -52,16 +52,21 @@ def _read(path: Path, shown: Path, limits: Limits) -> tuple[bytes, Problem | Non
 
 
 def _too_big(shown: Path, size: int, limits: Limits) -> Problem:
-    return Problem(shown, 1, "", f"file is {size:,} bytes, more than the {limits.file_bytes:,} a packetgen file "
-                                 "may have (a large profile is about 20,000): check that this is the right file")
+    return Problem(
+        shown,
+        1,
+        "",
+        f"file is {size:,} bytes, more than the {limits.file_bytes:,} a packetgen file "
+        "may have (a large profile is about 20,000): check that this is the right file",
+    )
 
 
 def _decode(source: bytes, shown: Path) -> tuple[str | None, Problem | None]:
     """UTF-8 text with a leading byte-order mark allowed, or the first line and column that is not."""
     if looks_utf16(source):
-        return None, Problem(shown, 1, "", "saved as UTF-16 text (Notepad's \"Unicode\"): save it as UTF-8")
+        return None, Problem(shown, 1, "", 'saved as UTF-16 text (Notepad\'s "Unicode"): save it as UTF-8')
     if source.startswith(codecs.BOM_UTF8):
-        source = source[len(codecs.BOM_UTF8):]
+        source = source[len(codecs.BOM_UTF8) :]
     try:
         text = source.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -72,6 +77,11 @@ def _decode(source: bytes, shown: Path) -> tuple[str | None, Problem | None]:
         index, char = found
         line, column = position(line_starts(text), index)
         kind = "line break character" if char in "\x85\u2028\u2029" else "control character"
-        return None, Problem(shown, line, "", f"{kind} {describe(char)} at column {column}: delete it "
-                                              "(it often comes from pasting out of another program)")
+        return None, Problem(
+            shown,
+            line,
+            "",
+            f"{kind} {describe(char)} at column {column}: delete it "
+            "(it often comes from pasting out of another program)",
+        )
     return text, None

@@ -27,18 +27,65 @@ SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 
-ELEMENTS = frozenset({
-    "svg", "g", "defs", "title", "desc", "symbol", "use", "marker",
-    "path", "rect", "circle", "ellipse", "line", "polyline", "polygon", "text", "tspan",
-    "linearGradient", "radialGradient", "stop", "clipPath", "mask", "pattern",
-    "filter", "feGaussianBlur", "feOffset", "feBlend", "feColorMatrix", "feComposite", "feFlood",
-    "feMerge", "feMergeNode", "feMorphology", "feDropShadow",
-})
+ELEMENTS = frozenset(
+    {
+        "svg",
+        "g",
+        "defs",
+        "title",
+        "desc",
+        "symbol",
+        "use",
+        "marker",
+        "path",
+        "rect",
+        "circle",
+        "ellipse",
+        "line",
+        "polyline",
+        "polygon",
+        "text",
+        "tspan",
+        "linearGradient",
+        "radialGradient",
+        "stop",
+        "clipPath",
+        "mask",
+        "pattern",
+        "filter",
+        "feGaussianBlur",
+        "feOffset",
+        "feBlend",
+        "feColorMatrix",
+        "feComposite",
+        "feFlood",
+        "feMerge",
+        "feMergeNode",
+        "feMorphology",
+        "feDropShadow",
+    }
+)
 """What a drawing or traced photo needs. Not here, so dropped: script, style, foreignObject,
 image, a, animate, set, feImage, iframe, and anything in another namespace (editor metadata)."""
 
-CSS_FUNCTIONS = frozenset({"url", "rgb", "rgba", "hsl", "hsla", "calc", "matrix", "translate", "translatex",
-                           "translatey", "scale", "rotate", "skewx", "skewy"})
+CSS_FUNCTIONS = frozenset(
+    {
+        "url",
+        "rgb",
+        "rgba",
+        "hsl",
+        "hsla",
+        "calc",
+        "matrix",
+        "translate",
+        "translatex",
+        "translatey",
+        "scale",
+        "rotate",
+        "skewx",
+        "skewy",
+    }
+)
 """Functions a style or attribute value may call; ``url`` only to ``#id`` (see ``_value_safe``)."""
 
 _FUNCTION = re.compile(r"([a-zA-Z_-][\w-]*)\s*\(")
@@ -91,8 +138,9 @@ def _copy(element: ET.Element) -> ET.Element | None:
 def _serialize(element: ET.Element) -> list[str]:
     """Markup for a cleaned tree: every element is SVG (written unprefixed), attributes plain or xml:."""
     name = element.tag.split("}", 1)[1]
-    attributes = "".join(f" {key.replace('{' + XML_NS + '}', 'xml:')}={quoteattr(value)}"
-                         for key, value in element.attrib.items())
+    attributes = "".join(
+        f" {key.replace('{' + XML_NS + '}', 'xml:')}={quoteattr(value)}" for key, value in element.attrib.items()
+    )
     out = [f"<{name}{attributes}>", escape(element.text or "")]
     for child in element:
         out += _serialize(child)

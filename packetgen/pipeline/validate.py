@@ -24,9 +24,10 @@ from packetgen.model.profile import Profile
 from packetgen.model.sharing import class_of
 from packetgen.pipeline.characters import normalised
 from packetgen.pipeline.checks import Parts, event_checks, profile_checks
-from packetgen.pipeline.load import Document, FieldPath
+from packetgen.pipeline.load import Document
 from packetgen.pipeline.messages import pydantic_problems
 from packetgen.pipeline.person_files import path_problems
+from packetgen.pipeline.yaml_tree import FieldPath
 
 __all__ = ["pydantic_problems", "section_class", "typed", "validate_event", "validate_profile"]
 
@@ -46,8 +47,10 @@ def typed(doc: Document, model: type[M], what: str, as_of: dt.date | None) -> tu
         problems.append(Problem(doc.path, 1, "", f"{what} must be a block of 'key: value' lines at the top level"))
         return None, {}, problems
     todo = _placeholders(doc.data, ())
-    problems += [Problem(doc.path, doc.line_of(path), dotted(path),
-                         "not filled in yet: replace the TODO with the real text") for path in todo]
+    problems += [
+        Problem(doc.path, doc.line_of(path), dotted(path), "not filled in yet: replace the TODO with the real text")
+        for path in todo
+    ]
     context = {"as_of": as_of}
     # A field the loader refused was replaced by a stand-in value: no cross-check may read it.
     refused = {path[0] for path in doc.refused if path}
@@ -126,9 +129,16 @@ def validate_event(doc: Document, event_id: str, as_of: dt.date | None) -> tuple
     """One event file -> ``Event`` (None if it has errors) and every problem, as for profiles."""
     event, parts, problems = typed(doc, Event, "an event", as_of)
     if not EVENT_ID.fullmatch(event_id):
-        problems.append(Problem(doc.path, None, "", f"event file name '{event_id}' is not a valid event id: use "
-                                "lower-case letters, digits and dashes, e.g. '2026-11-02-escalation' (it becomes "
-                                "a file name, so no names or diagnoses)"))
+        problems.append(
+            Problem(
+                doc.path,
+                None,
+                "",
+                f"event file name '{event_id}' is not a valid event id: use "
+                "lower-case letters, digits and dashes, e.g. '2026-11-02-escalation' (it becomes "
+                "a file name, so no names or diagnoses)",
+            )
+        )
     problems += event_checks(parts, doc)
     if event is None or any(p.severity == "error" for p in problems):
         return None, problems

@@ -18,22 +18,29 @@ from packetgen.model.errors import Problem
 _TAB_HINT = "a tab is used for indentation: indent with spaces only (YAML does not allow tabs there)"
 
 _PLAIN = [
-    ("exceeded maximum nesting depth", "nested too deeply (a profile needs about 5 levels): check the brackets and "
-                                       "indentation"),
+    (
+        "exceeded maximum nesting depth",
+        "nested too deeply (a profile needs about 5 levels): check the brackets and indentation",
+    ),
     ("found unexpected end of stream", "a quote or bracket opened here is never closed: close it"),
     ("found a tab character", _TAB_HINT),
-    ("did not find expected node content", "a bracket or comma with no value after it: check the brackets "
-                                           "and commas"),
-    ("mapping values are not allowed", "a ':' inside a value, or a line indented further than the keys above "
-                                       "it: put the value in quotes, or line the key up with the others"),
-    ("could not find expected ':'", "a key without its ':' (or a quote or bracket left open): write "
-                                    "'key: value'"),
-    ("did not find expected '-' indicator", "a list entry and a key at the same indentation: line them up "
-                                            "(each list entry starts with '- ')"),
+    ("did not find expected node content", "a bracket or comma with no value after it: check the brackets and commas"),
+    (
+        "mapping values are not allowed",
+        "a ':' inside a value, or a line indented further than the keys above "
+        "it: put the value in quotes, or line the key up with the others",
+    ),
+    ("could not find expected ':'", "a key without its ':' (or a quote or bracket left open): write 'key: value'"),
+    (
+        "did not find expected '-' indicator",
+        "a list entry and a key at the same indentation: line them up (each list entry starts with '- ')",
+    ),
     ("did not find expected key", "this line does not line up with the keys above it: check the indentation"),
     ("expected <block end>", "this line does not line up with the block above it: check the indentation"),
-    ("found unknown escape character", "an unknown backslash escape inside double quotes: use single quotes, "
-                                       "or write \\\\ for a backslash"),
+    (
+        "found unknown escape character",
+        "an unknown backslash escape inside double quotes: use single quotes, or write \\\\ for a backslash",
+    ),
     ("cannot start any token", "a value cannot start with this character: put the value in quotes"),
     ("did not find expected ',' or ']'", "a list in brackets is not closed, or lacks a comma: check it"),
     ("did not find expected ',' or '}'", "a block in braces is not closed, or lacks a comma: check it"),

@@ -49,43 +49,61 @@ class Organization(Strict):
 
 class Dates(Strict):
     format: Literal["2 Jun 2026", "02/06/2026", "06/02/2026", "2026-06-02"] = Field(
-        default="2 Jun 2026", description="How dates read, shown as 2 June 2026 would be: '2 Jun 2026', "
-        "'02/06/2026' (day first), '06/02/2026' (month first) or '2026-06-02'.")
+        default="2 Jun 2026",
+        description="How dates read, shown as 2 June 2026 would be: '2 Jun 2026', "
+        "'02/06/2026' (day first), '06/02/2026' (month first) or '2026-06-02'.",
+    )
     time_zone: Annotated[str, AfterValidator(_time_zone)] = Field(
-        default="UTC", description="Time zone for the 'generated' time on every document, e.g. America/Chicago.")
+        default="UTC", description="Time zone for the 'generated' time on every document, e.g. America/Chicago."
+    )
 
 
 class Documents(Strict):
-    large_print: bool = Field(default=False, description="Also build the 18 pt responder packets and crisis "
-                              "plans on every build (as --large-print does).")
+    large_print: bool = Field(
+        default=False,
+        description="Also build the 18 pt responder packets and crisis plans on every build (as --large-print does).",
+    )
     skip: list[Literal["mobile-crisis-packet", "crisis-plan", "return-checklist-blank"]] = Field(
-        default_factory=list, description="Person documents this program does not use; the responder packet "
-        "is always built.")
+        default_factory=list,
+        description="Person documents this program does not use; the responder packet is always built.",
+    )
 
 
 class Drills(Strict):
-    target_seconds: float = Field(default=10.0, gt=0, le=600, description="A field found slower than this "
-                                  "is flagged in the drill report.")
+    target_seconds: float = Field(
+        default=10.0, gt=0, le=600, description="A field found slower than this is flagged in the drill report."
+    )
 
 
 class Settings(Strict):
     """Everything a program may set; each default is what packetgen does without the key."""
 
     organization: Organization | None = Field(default=None, description="Printed in every document's footer.")
-    paper: Literal["letter", "a4"] = Field(default="letter", description="Page size of every PDF: letter "
-                                           "(US) or a4 (most of the world). The one-page rules hold for both.")
+    paper: Literal["letter", "a4"] = Field(
+        default="letter",
+        description="Page size of every PDF: letter (US) or a4 (most of the world). The one-page rules hold for both.",
+    )
     dates: Dates = Field(default_factory=Dates)
-    review_months: int = Field(default=6, ge=1, le=24, description="Months from plan.last_reviewed to the "
-                               "next review, unless a profile sets plan.next_review.")
-    consent_warning_days: int = Field(default=30, ge=1, le=365, description="Warn this many days before a "
-                                      "consent lapses.")
+    review_months: int = Field(
+        default=6,
+        ge=1,
+        le=24,
+        description="Months from plan.last_reviewed to the next review, unless a profile sets plan.next_review.",
+    )
+    consent_warning_days: int = Field(
+        default=30, ge=1, le=365, description="Warn this many days before a consent lapses."
+    )
     documents: Documents = Field(default_factory=Documents)
     templates: Annotated[str, AfterValidator(_folder_name)] | None = Field(
-        default=None, description="A folder in the project whose files replace the shipped templates of the "
-        "same name, one by one (copy one from packetgen's templates and change it).")
+        default=None,
+        description="A folder in the project whose files replace the shipped templates of the "
+        "same name, one by one (copy one from packetgen's templates and change it).",
+    )
     logo: Annotated[str, AfterValidator(_folder_name)] | None = Field(
-        default=None, description="An image in the project folder (PNG, JPEG or SVG, at most 5 MiB) printed "
-        "beside the organization's name on reports.")
+        default=None,
+        description="An image in the project folder (PNG, JPEG or SVG, at most 5 MiB) printed "
+        "beside the organization's name on reports.",
+    )
     drills: Drills = Field(default_factory=Drills)
 
 
@@ -127,5 +145,3 @@ def read_config(root: Path) -> Config:
         except Refused as refused:
             problems.append(Problem(doc.path, doc.line_of(("logo",)), "logo", str(refused)))
     return Config(settings or Settings(), path, problems, logo)
-
-

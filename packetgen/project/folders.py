@@ -55,8 +55,9 @@ class Project:
 
         settings = self.config.settings
         org = settings.organization
-        return Look(self.template_dirs, (org.name, org.phone) if org else None, settings.dates.format,
-                    self.config.logo_uri)
+        return Look(
+            self.template_dirs, (org.name, org.phone) if org else None, settings.dates.format, self.config.logo_uri
+        )
 
     @property
     def paper(self) -> str:
@@ -109,9 +110,16 @@ class Project:
         folder = self.people_dir / person_id
         pairs = [(folder / PROFILE_NAMES[0], folder / PROFILE_NAMES[1])]
         pairs += [(p.with_suffix(".yaml"), p) for p in sorted((folder / "events").glob("*.yml"))]
-        return [Problem(self.display(yml), None, "", f"both {yaml.name} and {yml.name} exist: keep one (they would "
-                                                     "be the same file)")
-                for yaml, yml in pairs if yaml.is_file() and yml.exists()]
+        return [
+            Problem(
+                self.display(yml),
+                None,
+                "",
+                f"both {yaml.name} and {yml.name} exist: keep one (they would be the same file)",
+            )
+            for yaml, yml in pairs
+            if yaml.is_file() and yml.exists()
+        ]
 
     def display(self, path: Path) -> Path:
         """Paths in messages are relative to the project, as a supervisor would type them."""
@@ -140,5 +148,3 @@ def find_project(start: Path) -> Path | None:
         if (folder / CONFIG_NAME).is_file():
             return folder
     return None
-
-

@@ -38,8 +38,11 @@ def unread_files(project: Project, profiles: Mapping[str, Any]) -> list[Problem]
         if entry.is_dir() and (entry.name in profiles or not _has_profile(entry)):
             found += _person_folder(project, entry, profiles.get(entry.name))
         elif entry.is_file() and is_source_file(entry):  # another person's folder, not loaded now: fine
-            found.append(_warning(project, entry, f"{_WHAT_IS_READ}, each inside a person's folder: "
-                                                  "move this file out of people/"))
+            found.append(
+                _warning(
+                    project, entry, f"{_WHAT_IS_READ}, each inside a person's folder: move this file out of people/"
+                )
+            )
     return found
 
 
@@ -49,8 +52,14 @@ def _has_profile(folder: Path) -> bool:
 
 def _person_folder(project: Project, folder: Path, data: Any) -> list[Problem]:
     if not _has_profile(folder):
-        return [_warning(project, folder, f"no profile.yaml in this folder, so nothing in it is read: add one "
-                                          f"(`packetgen new {folder.name}`) or move the folder out of people/")]
+        return [
+            _warning(
+                project,
+                folder,
+                f"no profile.yaml in this folder, so nothing in it is read: add one "
+                f"(`packetgen new {folder.name}`) or move the folder out of people/",
+            )
+        ]
     if not isinstance(data, dict):
         return []  # the profile cannot be read, so what it names is unknown: its errors come first
     read = {folder / name for name in PROFILE_NAMES} | {folder / DRILL_LOG}
@@ -91,8 +100,10 @@ def _same_file(path: Path, read: set[Path]) -> bool:
 
 def _hint(relative: Path) -> str:
     if relative.parts[0] == "events" and len(relative.parts) == 2:
-        return ("not read: an event file's name must end in .yaml (or .yml), e.g. 2026-11-02-escalation.yaml; "
-                "rename it, or move it out of people/")
+        return (
+            "not read: an event file's name must end in .yaml (or .yml), e.g. 2026-11-02-escalation.yaml; "
+            "rename it, or move it out of people/"
+        )
     if relative.name.lower().startswith("profile"):
         return "not read: the profile must be named exactly profile.yaml (or profile.yml): rename it or remove it"
     return f"not read: {_WHAT_IS_READ}: move this file out of people/ if it is not needed here"
@@ -114,7 +125,14 @@ def real_data_warnings(project: Project, profiles: Mapping[str, Any]) -> list[Pr
     checkout = source_checkout()
     if checkout is None or not project.root.resolve().is_relative_to(checkout):
         return []
-    return [_warning(project, project.profile_path(pid), "not marked 'fictional: true', and it sits inside "
-                     "packetgen's own source folder, where it could be committed with packetgen: keep real "
-                     "people in a project of their own (`packetgen init FOLDER`)")
-            for pid, data in profiles.items() if not (isinstance(data, dict) and data.get("fictional") is True)]
+    return [
+        _warning(
+            project,
+            project.profile_path(pid),
+            "not marked 'fictional: true', and it sits inside "
+            "packetgen's own source folder, where it could be committed with packetgen: keep real "
+            "people in a project of their own (`packetgen init FOLDER`)",
+        )
+        for pid, data in profiles.items()
+        if not (isinstance(data, dict) and data.get("fictional") is True)
+    ]

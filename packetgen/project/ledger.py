@@ -118,8 +118,7 @@ def parse_line(text: str, shown: Path, number: int) -> tuple[Placement | None, l
     return from_data(data, shown, number)
 
 
-def from_data(data: Any, shown: Path, number: int | None, fix: str = RESTORE) -> tuple[Placement | None,
-                                                                                       list[Problem]]:
+def from_data(data: Any, shown: Path, number: int | None, fix: str = RESTORE) -> tuple[Placement | None, list[Problem]]:
     """A ledger record -> a placement, or every problem with it. ``fix`` says what to do about a bad
     one (a print run's summary is checked with the same rules)."""
     if not isinstance(data, dict):
@@ -127,8 +126,14 @@ def from_data(data: Any, shown: Path, number: int | None, fix: str = RESTORE) ->
     problems = []
     for key in data:
         if key not in CHECKS:
-            problems.append(Problem(shown, number, str(key)[:40] if str(key).isprintable() else "",
-                                    f"unknown field in a copies record: {fix}"))
+            problems.append(
+                Problem(
+                    shown,
+                    number,
+                    str(key)[:40] if str(key).isprintable() else "",
+                    f"unknown field in a copies record: {fix}",
+                )
+            )
     for key, (required, test, what) in CHECKS.items():
         if key not in data or data[key] is None:
             if required:
@@ -139,9 +144,20 @@ def from_data(data: Any, shown: Path, number: int | None, fix: str = RESTORE) ->
         return None, problems
     placed_on = _date(data["placed_on"])
     assert placed_on is not None
-    return Placement(placed_on, data["location"], data["document"], data["count"], data["plan_version"],
-                     data["fingerprint"], data["by"].strip(), data["recorded_at"], data.get("label"),
-                     data.get("run"), data.get("source"), number or 0), []
+    return Placement(
+        placed_on,
+        data["location"],
+        data["document"],
+        data["count"],
+        data["plan_version"],
+        data["fingerprint"],
+        data["by"].strip(),
+        data["recorded_at"],
+        data.get("label"),
+        data.get("run"),
+        data.get("source"),
+        number or 0,
+    ), []
 
 
 def read_ledger(project: Project, person_id: str) -> tuple[list[Placement], list[Problem]]:

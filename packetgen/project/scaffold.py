@@ -67,16 +67,23 @@ def scaffold(folder: Path, force: bool = False) -> tuple[list[Path], list[Path]]
     if folder.exists() and not folder.is_dir():
         raise ScaffoldRefused(f"{folder} is a file, not a folder: pick a folder name")
     if folder.is_dir() and any(folder.iterdir()) and not force:
-        raise ScaffoldRefused(f"{folder} is not empty: pick a new folder, or add --force to add the missing "
-                              "project files (nothing there is overwritten)")
-    files: dict[Path, str] = {Path(CONFIG_NAME): settings_text(), Path(".gitignore"): GITIGNORE,
-                              Path("README.md"): README}
+        raise ScaffoldRefused(
+            f"{folder} is not empty: pick a new folder, or add --force to add the missing "
+            "project files (nothing there is overwritten)"
+        )
+    files: dict[Path, str] = {
+        Path(CONFIG_NAME): settings_text(),
+        Path(".gitignore"): GITIGNORE,
+        Path("README.md"): README,
+    }
     files |= {Path(relative): text for relative, text in schema_texts().items()}
     skeleton = shipped("skeleton")
     # The example's plan was reviewed today, so a new project starts with nothing overdue.
     today = dt.date.today().isoformat()
-    files |= {path.relative_to(skeleton): path.read_text(encoding="utf-8").replace(SKELETON_DATE, today)
-              for path in sorted(skeleton.rglob("*.yaml"))}
+    files |= {
+        path.relative_to(skeleton): path.read_text(encoding="utf-8").replace(SKELETON_DATE, today)
+        for path in sorted(skeleton.rglob("*.yaml"))
+    }
     written, kept = [], []
     for relative, text in files.items():
         target = folder / relative
@@ -92,9 +99,12 @@ def scaffold(folder: Path, force: bool = False) -> tuple[list[Path], list[Path]]
 
 def settings_text() -> str:
     """packetgen.yml as ``init`` writes it: every key, its default, and what it does."""
-    lines = ["# packetgen.yml: this program's settings. Every key is optional; each line below shows the",
-             "# default. Errors here are reported with line numbers, like a profile's (`packetgen check`).",
-             f"# yaml-language-server: $schema=schema/{CONFIG_NAME.removesuffix('.yml')}.schema.json", ""]
+    lines = [
+        "# packetgen.yml: this program's settings. Every key is optional; each line below shows the",
+        "# default. Errors here are reported with line numbers, like a profile's (`packetgen check`).",
+        f"# yaml-language-server: $schema=schema/{CONFIG_NAME.removesuffix('.yml')}.schema.json",
+        "",
+    ]
     _write_model(lines, Settings, Settings(), "")
     return "\n".join(lines) + "\n"
 

@@ -16,8 +16,7 @@ SETTINGS_SCHEMA_PATH = Path("schema") / "packetgen.schema.json"
 
 
 def _schema_text(model: type[BaseModel], title: str) -> str:
-    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": title,
-              **model.model_json_schema()}
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": title, **model.model_json_schema()}
     return json.dumps(schema, indent=2, sort_keys=False) + "\n"
 
 
@@ -33,5 +32,8 @@ def schema_texts() -> dict[Path, str]:
     """Every schema file `packetgen schema` writes, by path relative to the project."""
     from packetgen.project.config import Settings  # config reads profiles' field types; this module is imported by few
 
-    return {SCHEMA_PATH: profile_schema_text(), EVENT_SCHEMA_PATH: event_schema_text(),
-            SETTINGS_SCHEMA_PATH: _schema_text(Settings, "packetgen project settings (packetgen.yml)")}
+    return {
+        SCHEMA_PATH: profile_schema_text(),
+        EVENT_SCHEMA_PATH: event_schema_text(),
+        SETTINGS_SCHEMA_PATH: _schema_text(Settings, "packetgen project settings (packetgen.yml)"),
+    }

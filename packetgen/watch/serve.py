@@ -134,8 +134,10 @@ class ReloadingHandler(SimpleHTTPRequestHandler):
             self.send_error(HTTPStatus.BAD_REQUEST, "Missing Host header")
             return
         if len(hosts) != 1 or not host_allowed(hosts[0], port):
-            self.send_error(HTTPStatus.MISDIRECTED_REQUEST,
-                            f"This preview answers only http://127.0.0.1:{port}/ and http://localhost:{port}/")
+            self.send_error(
+                HTTPStatus.MISDIRECTED_REQUEST,
+                f"This preview answers only http://127.0.0.1:{port}/ and http://localhost:{port}/",
+            )
             return
         try:
             url = urlsplit(self.path)

@@ -38,11 +38,11 @@ from watchdog.observers.polling import PollingObserver
 
 from packetgen.builder.document import FORMATS
 from packetgen.builder.jobs import BuildResult
+from packetgen.builder.pdf_session import PdfSession
 from packetgen.builder.prune import describe
 from packetgen.builder.runner import build
 from packetgen.model.ids import is_person_id
 from packetgen.pipeline.digest import is_source_file, tree_digest
-from packetgen.pipeline.pdf import PdfSession
 from packetgen.pipeline.render import TemplateFault
 from packetgen.project.config import CONFIG_NAME
 from packetgen.project.folders import Project, open_project
@@ -83,8 +83,9 @@ class ChangeQueue:
     def ready(self) -> bool:
         now = self.clock()
         with self._lock:
-            return bool(self._paths) and (self._finished or now - self._last >= self.quiet
-                                          or now - self._first >= self.max_wait)
+            return bool(self._paths) and (
+                self._finished or now - self._last >= self.quiet or now - self._first >= self.max_wait
+            )
 
     def take(self) -> set[Path]:
         with self._lock:
@@ -151,10 +152,20 @@ def classify(project: Project, paths: set[Path]) -> Affected:
 class Watcher:
     """Owns the observer, the change queue and a PDF session that outlives single rebuilds."""
 
-    def __init__(self, project: Project, *, report: Callable[[str], None], formats: tuple[str, ...] = FORMATS,
-                 as_of: dt.date | None = None, poll: bool = False, quiet: float = 0.05,
-                 workers: int | None = None, on_rebuilt: Callable[[BuildResult], None] | None = None,
-                 large_print: bool = False, today: Callable[[], dt.date] = dt.date.today) -> None:
+    def __init__(
+        self,
+        project: Project,
+        *,
+        report: Callable[[str], None],
+        formats: tuple[str, ...] = FORMATS,
+        as_of: dt.date | None = None,
+        poll: bool = False,
+        quiet: float = 0.05,
+        workers: int | None = None,
+        on_rebuilt: Callable[[BuildResult], None] | None = None,
+        large_print: bool = False,
+        today: Callable[[], dt.date] = dt.date.today,
+    ) -> None:
         self.project = project
         self.report = report
         self.formats = formats
@@ -265,15 +276,24 @@ class Watcher:
         started = time.perf_counter()
         day = self.as_of or self.today()
         try:
-            result = build(self.project, people=people, formats=self.formats, as_of=day,
-                           large_print=self.large_print, pdf=self.pdf_session(), workers=self.workers)
+            result = build(
+                self.project,
+                people=people,
+                formats=self.formats,
+                as_of=day,
+                large_print=self.large_print,
+                pdf=self.pdf_session(),
+                workers=self.workers,
+            )
         except TemplateFault as exc:  # a template being edited: say where, keep watching
             self.report(f"{_now()} rebuild after {what} failed: {exc} (last good output kept; still watching)")
             return BuildResult([])
         except Exception as exc:  # a bug: show it as the CLI would, but never let it kill the watcher
             log.warning("rebuild after %s failed", what, exc_info=True)
-            self.report(f"{_now()} rebuild after {what} failed: {type(exc).__name__}: {exc} "
-                        "(last good output kept; still watching)")
+            self.report(
+                f"{_now()} rebuild after {what} failed: {type(exc).__name__}: {exc} "
+                "(last good output kept; still watching)"
+            )
             return BuildResult([])
         seconds = time.perf_counter() - started
         self.rebuilds += 1
@@ -291,8 +311,10 @@ class Watcher:
             removed = f", {len(result.removed)} file(s) removed" if result.removed else ""
             self.report(f"{_now()} {what}: nothing rebuilt{removed} ({seconds:.2f} s)")
         else:
-            self.report(f"{_now()} rebuilt {what}: {len(result.rebuilt)} documents "
-                        f"({len(result.skipped)} up to date) in {seconds:.2f} s")
+            self.report(
+                f"{_now()} rebuilt {what}: {len(result.rebuilt)} documents "
+                f"({len(result.skipped)} up to date) in {seconds:.2f} s"
+            )
         if self.on_rebuilt is not None:
             self.on_rebuilt(result)
         return result
