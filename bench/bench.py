@@ -52,17 +52,31 @@ MIB = 1024 * 1024
 
 FIRST = ["Ana", "Ben", "Cai", "Dee", "Eli", "Fay", "Gus", "Hana", "Ivo", "Jo", "Kim", "Lou", "Mo", "Nia", "Ola", "Pat"]
 LAST = ["Abbott", "Baker", "Chen", "Diaz", "Evans", "Fox", "Garcia", "Huang", "Ibsen", "Jones", "Khan", "Lopez"]
-MEDS = [("Metformin", "500 mg", "diabetes"), ("Lisinopril", "10 mg", "blood pressure"), ("Sertraline", "50 mg", "mood"),
-        ("Levetiracetam", "750 mg", "seizures"), ("Quetiapine", "100 mg", "sleep and mood"),
-        ("Atorvastatin", "20 mg", "cholesterol"), ("Levothyroxine", "75 mcg", "thyroid"),
-        ("Omeprazole", "20 mg", "reflux"), ("Lithium carbonate", "600 mg", "mood"),
-        ("Apixaban", "5 mg", "blood thinner"),
-        ("Baclofen", "10 mg", "muscle spasm"), ("Melatonin", "3 mg", "sleep")]
+MEDS = [
+    ("Metformin", "500 mg", "diabetes"),
+    ("Lisinopril", "10 mg", "blood pressure"),
+    ("Sertraline", "50 mg", "mood"),
+    ("Levetiracetam", "750 mg", "seizures"),
+    ("Quetiapine", "100 mg", "sleep and mood"),
+    ("Atorvastatin", "20 mg", "cholesterol"),
+    ("Levothyroxine", "75 mcg", "thyroid"),
+    ("Omeprazole", "20 mg", "reflux"),
+    ("Lithium carbonate", "600 mg", "mood"),
+    ("Apixaban", "5 mg", "blood thinner"),
+    ("Baclofen", "10 mg", "muscle spasm"),
+    ("Melatonin", "3 mg", "sleep"),
+]
 ALLERGENS = ["Penicillin", "Sulfa drugs", "Latex", "Peanuts", "Shellfish", "Haloperidol", "Codeine", "Iodine contrast"]
-SENTENCES = ["Likes a calm room and a familiar voice.", "Needs time to answer questions.",
-             "Uses short sentences and gestures.", "Walks with a cane outdoors.",
-             "Becomes quiet when in pain.", "Enjoys music from the 1970s.", "Prefers staff to knock and wait.",
-             "Carries a picture card for the bus."]
+SENTENCES = [
+    "Likes a calm room and a familiar voice.",
+    "Needs time to answer questions.",
+    "Uses short sentences and gestures.",
+    "Walks with a cane outdoors.",
+    "Becomes quiet when in pain.",
+    "Enjoys music from the 1970s.",
+    "Prefers staff to knock and wait.",
+    "Carries a picture card for the bus.",
+]
 
 
 def fictional_person(rng: random.Random, index: int, full: bool = False) -> dict[str, Any]:
@@ -84,27 +98,50 @@ def fictional_person(rng: random.Random, index: int, full: bool = False) -> dict
     allergies = rng.sample(ALLERGENS, k=rng.randint(0, min(4, n)))
     return {
         "fictional": True,
-        "identity": {"preferred_name": rng.choice(FIRST), "legal_name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
-                     "date_of_birth": f"{rng.randint(1940, 2004)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
-                     "language": rng.choice(["English", "Spanish", "Polish", "Vietnamese"]),
-                     "interpreter_needed": rng.random() < 0.2},
-        "plan": {"version": rng.randint(1, 9), "effective": "2026-06-01", "last_reviewed": "2026-06-01",
-                 "supervisor": {"name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
-                                "phone": f"555-01{index % 100:02d}"}},
+        "identity": {
+            "preferred_name": rng.choice(FIRST),
+            "legal_name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+            "date_of_birth": f"{rng.randint(1940, 2004)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
+            "language": rng.choice(["English", "Spanish", "Polish", "Vietnamese"]),
+            "interpreter_needed": rng.random() < 0.2,
+        },
+        "plan": {
+            "version": rng.randint(1, 9),
+            "effective": "2026-06-01",
+            "last_reviewed": "2026-06-01",
+            "supervisor": {"name": f"{rng.choice(FIRST)} {rng.choice(LAST)}", "phone": f"555-01{index % 100:02d}"},
+        },
         "communication": {"how_i_communicate": text(n), "how_i_understand": text(1), "how_i_say_no": text(1)},
         "baseline": {"typical_presentation": text(n), "signs_of_change": text(n)},
-        "allergies": {"items": [{"substance": a, "reaction": "rash", "severity": rng.choice(["mild", "severe"])}
-                                for a in allergies]} if allergies else {"none_known": none},
-        "medications": {"items": [{"name": m, "dose": d, "route": "by mouth", "schedule": "8 am", "purpose": p}
-                                  for m, d, p in meds]} if meds else {"none_known": none},
+        "allergies": {
+            "items": [
+                {"substance": a, "reaction": "rash", "severity": rng.choice(["mild", "severe"])} for a in allergies
+            ]
+        }
+        if allergies
+        else {"none_known": none},
+        "medications": {
+            "items": [{"name": m, "dose": d, "route": "by mouth", "schedule": "8 am", "purpose": p} for m, d, p in meds]
+        }
+        if meds
+        else {"none_known": none},
         "risks": {"mobility": risk_list(), "swallowing": risk_list(), "seizures": risk_list(), "falls": risk_list()},
         "decision_maker": {"decides_for_self": True, "code_status": "Full code", "advance_directive": "None on file"},
-        "contacts": {"people": [{"role": r, "name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
-                                 "phone": f"555-01{rng.randint(0, 99):02d}", "when_to_call": text(1)}
-                                for r in ["On-call supervisor", "Family", "Case manager", "Nurse", "Day program"][:n]]},
-        "crisis_plan": {key: [text(1) for _ in range(rng.randint(1, n + 1))]
-                        for key in ("triggers", "early_warning_signs", "what_helps", "what_to_avoid",
-                                    "step_down_criteria")}
+        "contacts": {
+            "people": [
+                {
+                    "role": r,
+                    "name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                    "phone": f"555-01{rng.randint(0, 99):02d}",
+                    "when_to_call": text(1),
+                }
+                for r in ["On-call supervisor", "Family", "Case manager", "Nurse", "Day program"][:n]
+            ]
+        },
+        "crisis_plan": {
+            key: [text(1) for _ in range(rng.randint(1, n + 1))]
+            for key in ("triggers", "early_warning_signs", "what_helps", "what_to_avoid", "step_down_criteria")
+        }
         | {"escalation_steps": [{"step": text(1), "role": "Shift lead"} for _ in range(rng.randint(1, n + 1))]},
         "health_history": {"text": text(n * 2)},
         "internal_notes": {"text": text(1)},
@@ -170,8 +207,9 @@ class PeakMemory:
     def __enter__(self) -> PeakMemory:
         import subprocess
 
-        self._sampler = subprocess.Popen([sys.executable, "-c", SAMPLER, str(os.getpid())],
-                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self._sampler = subprocess.Popen(
+            [sys.executable, "-c", SAMPLER, str(os.getpid())], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -192,8 +230,11 @@ def naive_pdf(html: str, styles: Path, out: Path, forms: bool = False) -> None:
 
     fonts = FontConfiguration()
     css = CSS(filename=str(styles / "packet.css"), font_config=fonts)
-    out.write_bytes(HTML(string=html, base_url=str(styles) + "/").write_pdf(
-        stylesheets=[css], font_config=fonts, pdf_variant="pdf/ua-1", pdf_forms=forms))
+    out.write_bytes(
+        HTML(string=html, base_url=str(styles) + "/").write_pdf(
+            stylesheets=[css], font_config=fonts, pdf_variant="pdf/ua-1", pdf_forms=forms
+        )
+    )
 
 
 def naive_build(root: Path, out: Path) -> int:
@@ -203,16 +244,18 @@ def naive_build(root: Path, out: Path) -> int:
     stamp = {"fingerprint": "naive", "generated": "naive"}
     jobs = plan_jobs(load_people(project, as_of=AS_OF), AS_OF)
     for job in jobs:
-        doc = render_person_document(env, job.record, job.kind, AS_OF, stamp,
-                                     {"changes": None, "previous": None} | job.extra)
+        doc = render_person_document(
+            env, job.record, job.kind, AS_OF, stamp, {"changes": None, "previous": None} | job.extra
+        )
         target = out / f"{job.stem}.pdf"
         target.parent.mkdir(parents=True, exist_ok=True)
         naive_pdf(doc.print_html, project.styles_dir, target, job.kind.forms)
     return len(jobs)
 
 
-def watch_latency(root: Path, people: list[str], workers: int | None, rounds: int) -> tuple[list[float], list[float],
-                                                                                              list[float]]:
+def watch_latency(
+    root: Path, people: list[str], workers: int | None, rounds: int
+) -> tuple[list[float], list[float], list[float]]:
     """Save a profile, time until its responder packet PDF (and all its PDFs) are replaced."""
     project = open_project(root)
     watcher = Watcher(project, report=lambda line: None, as_of=AS_OF, workers=workers)
@@ -228,8 +271,9 @@ def watch_latency(root: Path, people: list[str], workers: int | None, rounds: in
         time.sleep(0.5)
         for person_id in people[:rounds]:
             folder = project.build_dir / person_id
-            pdfs = [folder / "responder-packet.pdf"] + sorted(p for p in folder.glob("**/*.pdf")
-                                                              if p.name != "responder-packet.pdf")
+            pdfs = [folder / "responder-packet.pdf"] + sorted(
+                p for p in folder.glob("**/*.pdf") if p.name != "responder-packet.pdf"
+            )
             before = {p: p.stat().st_mtime_ns for p in pdfs}
             profile = project.profile_path(person_id)
             text = profile.read_text().replace("version: ", "version: 1", 1)
@@ -247,8 +291,14 @@ def watch_latency(root: Path, people: list[str], workers: int | None, rounds: in
             time.sleep(0.3)
             (record,) = load_people(project, [person_id], as_of=AS_OF)
             job = plan_jobs([record], AS_OF)[0]
-            doc = render_person_document(env, record, job.kind, AS_OF, {"fingerprint": "x", "generated": "x"},
-                                         {"changes": None, "previous": None})
+            doc = render_person_document(
+                env,
+                record,
+                job.kind,
+                AS_OF,
+                {"fingerprint": "x", "generated": "x"},
+                {"changes": None, "previous": None},
+            )
             bare.append(timed(lambda doc=doc: naive_pdf(doc.print_html, project.styles_dir, Path(os.devnull))))
     finally:
         stop.set()
@@ -281,17 +331,25 @@ def pagination_cost(root: Path, people: list[str]) -> dict[str, float]:
         renders.append(facts["renders"])
         if facts["renders"] > 1:
             extra.append(paged[-1] - plain[-1])
-    return {"packets": len(plain), "plain": statistics.median(plain), "spilled": sum(r > 1 for r in renders),
-            "renders": statistics.mean(r for r in renders if r > 1) if extra else 1.0,
-            "extra": statistics.median(extra) if extra else 0.0,
-            "overhead": sum(paged) / sum(plain) - 1}
+    return {
+        "packets": len(plain),
+        "plain": statistics.median(plain),
+        "spilled": sum(r > 1 for r in renders),
+        "renders": statistics.mean(r for r in renders if r > 1) if extra else 1.0,
+        "extra": statistics.median(extra) if extra else 0.0,
+        "overhead": sum(paged) / sum(plain) - 1,
+    }
 
 
 def pagination_rows(root: Path, count: int, seed: int) -> list[tuple[str, str, str, str]]:
     cost = pagination_cost(root, generate(root, count, seed, full_every=3))
     return [
-        (f"page 1 measured: responder packets that spill and render again, of {cost['packets']:.0f}",
-         f"{cost['spilled']:.0f} ({cost['renders']:.1f} renders each on average)", "", ""),
+        (
+            f"page 1 measured: responder packets that spill and render again, of {cost['packets']:.0f}",
+            f"{cost['spilled']:.0f} ({cost['renders']:.1f} renders each on average)",
+            "",
+            "",
+        ),
         ("page 1 measured: one plain packet render (median)", f"{cost['plain']:.2f} s", "", ""),
         ("page 1 measured: extra time for a packet that renders again (median)", f"{cost['extra']:.2f} s", "", ""),
         ("page 1 measured: all responder packets, against plain renders", f"{cost['overhead']:+.0%}", "", ""),
@@ -305,15 +363,27 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20261123)
     parser.add_argument("--workers", type=int, default=None, help="PDF worker processes (default: one per core)")
     parser.add_argument("--watch-rounds", type=int, default=3)
-    parser.add_argument("--pagination-people", type=int, default=40,
-                        help="responder packets rendered plain and paginated to measure the second render")
+    parser.add_argument(
+        "--pagination-people",
+        type=int,
+        default=40,
+        help="responder packets rendered plain and paginated to measure the second render",
+    )
     parser.add_argument("--pagination-only", action="store_true", help="run only the page-1 phase")
-    parser.add_argument("--memory-pdf-people", type=int, nargs="*", default=[200, 2000],
-                        help="people in the PDF builds whose peak memory is measured (cold, one build each)")
+    parser.add_argument(
+        "--memory-pdf-people",
+        type=int,
+        nargs="*",
+        default=[200, 2000],
+        help="people in the PDF builds whose peak memory is measured (cold, one build each)",
+    )
     parser.add_argument("--shards", type=int, default=2, help="concurrent shards to compare (1: skip)")
     parser.add_argument("--no-dask", action="store_true", help="skip the Dask LocalCluster phase")
-    parser.add_argument("--quick", action="store_true",
-                        help="a few minutes: 200 HTML people, 12 PDF people, memory at 12 and 40, no watch phase")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="a few minutes: 200 HTML people, 12 PDF people, memory at 12 and 40, no watch phase",
+    )
     args = parser.parse_args()
     if args.quick:
         args.people, args.pdf_people, args.memory_pdf_people = [200], 12, [12, 40]
@@ -333,12 +403,30 @@ def main() -> None:
                 result = build(project, formats=("html",), as_of=AS_OF)
                 cold = time.perf_counter() - started
             noop = timed(lambda project=project: build(project, formats=("html",), as_of=AS_OF))
-            rows.append((f"HTML-only build, {count} people ({len(result.rebuilt)} documents)", f"{cold:.2f} s",
-                         "< 3 s" if count >= 1000 else "", _verdict(cold < 3) if count >= 1000 else ""))
-            rows.append((f"no-op rebuild, {count} people (HTML)", f"{noop:.2f} s", "< 1 s" if count >= 1000 else "",
-                         _verdict(noop < 1) if count >= 1000 else ""))
-            rows.append((f"peak memory, HTML build of {count}", f"{memory.peak / MIB:.0f} MiB", "< 500 MiB",
-                         _verdict(memory.peak < 500 * MIB)))
+            rows.append(
+                (
+                    f"HTML-only build, {count} people ({len(result.rebuilt)} documents)",
+                    f"{cold:.2f} s",
+                    "< 3 s" if count >= 1000 else "",
+                    _verdict(cold < 3) if count >= 1000 else "",
+                )
+            )
+            rows.append(
+                (
+                    f"no-op rebuild, {count} people (HTML)",
+                    f"{noop:.2f} s",
+                    "< 1 s" if count >= 1000 else "",
+                    _verdict(noop < 1) if count >= 1000 else "",
+                )
+            )
+            rows.append(
+                (
+                    f"peak memory, HTML build of {count}",
+                    f"{memory.peak / MIB:.0f} MiB",
+                    "< 500 MiB",
+                    _verdict(memory.peak < 500 * MIB),
+                )
+            )
 
         if args.pagination_only:
             rows += pagination_rows(Path(tmp) / "pagination", args.pagination_people, args.seed)
@@ -355,19 +443,37 @@ def main() -> None:
             cold = timed(lambda: build(project, as_of=AS_OF, workers=args.workers))
         noop = timed(lambda: build(project, as_of=AS_OF))
         rows.append((f"naive baseline, {pdf_count} people ({docs} PDFs), sequential", f"{naive:.1f} s", "", ""))
-        rows.append((f"cold build, {pdf_count} people ({docs} PDF + HTML)", f"{cold:.1f} s = {cold / naive:.2f}x naive",
-                     "<= 0.6x", _verdict(cold / naive <= 0.6)))
+        rows.append(
+            (
+                f"cold build, {pdf_count} people ({docs} PDF + HTML)",
+                f"{cold:.1f} s = {cold / naive:.2f}x naive",
+                "<= 0.6x",
+                _verdict(cold / naive <= 0.6),
+            )
+        )
         rows.append((f"no-op rebuild, {pdf_count} people (HTML + PDF)", f"{noop:.2f} s", "", ""))
-        rows.append((f"peak memory, PDF build of {pdf_count} ({cores} workers)", f"{memory.peak / MIB:.0f} MiB",
-                     "< 500 MiB", _verdict(memory.peak < 500 * MIB)))
+        rows.append(
+            (
+                f"peak memory, PDF build of {pdf_count} ({cores} workers)",
+                f"{memory.peak / MIB:.0f} MiB",
+                "< 500 MiB",
+                _verdict(memory.peak < 500 * MIB),
+            )
+        )
         rows += scale_rows(root, Path(tmp), cold, project.build_dir, AS_OF, cores, args.shards, not args.no_dask)
         for count in args.memory_pdf_people:
             big = Path(tmp) / f"memory-{count}"
             generate(big, count, args.seed)
             with PeakMemory() as memory:
                 seconds = timed(lambda big=big: build(open_project(big), as_of=AS_OF, workers=args.workers))
-            rows.append((f"peak memory, PDF build of {count} people ({seconds:.0f} s)", f"{memory.peak / MIB:.0f} MiB",
-                         "< 500 MiB", _verdict(memory.peak < 500 * MIB)))
+            rows.append(
+                (
+                    f"peak memory, PDF build of {count} people ({seconds:.0f} s)",
+                    f"{memory.peak / MIB:.0f} MiB",
+                    "< 500 MiB",
+                    _verdict(memory.peak < 500 * MIB),
+                )
+            )
         if args.pagination_people:
             rows += pagination_rows(Path(tmp) / "pagination", args.pagination_people, args.seed)
         if not args.watch_rounds:
@@ -375,18 +481,24 @@ def main() -> None:
             return
         first, every, bare = watch_latency(root, ids, args.workers, args.watch_rounds)
         ratio = statistics.median(first) / statistics.median(bare)
-        rows.append(("watch: save -> new responder packet PDF (median)",
-                     f"{statistics.median(first):.2f} s = {ratio:.2f}x bare WeasyPrint "
-                     f"({statistics.median(bare):.2f} s)", "<= 1.2x", _verdict(ratio <= 1.2)))
-        rows.append(("watch: save -> all that person's PDFs (median)", f"{statistics.median(every):.2f} s",
-                     "", ""))
+        rows.append(
+            (
+                "watch: save -> new responder packet PDF (median)",
+                f"{statistics.median(first):.2f} s = {ratio:.2f}x bare WeasyPrint ({statistics.median(bare):.2f} s)",
+                "<= 1.2x",
+                _verdict(ratio <= 1.2),
+            )
+        )
+        rows.append(("watch: save -> all that person's PDFs (median)", f"{statistics.median(every):.2f} s", "", ""))
 
     print_table(rows, cores, load, args.seed)
 
 
 def print_table(rows: list[tuple[str, str, str, str]], cores: int, load: float, seed: int) -> None:
-    print(f"\npacketgen benchmark: {cores} cores, load average {load:.1f} at start, seed {seed}, "
-          f"Python {sys.version.split()[0]}\n")
+    print(
+        f"\npacketgen benchmark: {cores} cores, load average {load:.1f} at start, seed {seed}, "
+        f"Python {sys.version.split()[0]}\n"
+    )
     print("| measure | result | target | |")
     print("|---|---|---|---|")
     for row in rows:

@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 from events import event, partner_block, support_block
 
-from packetgen.pipeline.rules import THRESHOLD_TYPES, event_gates, gates_for, notification, notification_triggers
+from packetgen.pipeline.gates import event_gates, gates_for
+from packetgen.pipeline.rules import THRESHOLD_TYPES, notification, notification_triggers
 
 AS_OF = dt.date(2026, 12, 20)
 
