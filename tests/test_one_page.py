@@ -35,10 +35,10 @@ import pdfplumber
 import pytest
 from corpus import write_corpus
 
+from packetgen.builder import pdf_session
 from packetgen.builder.document import environment, render_person_document
 from packetgen.builder.records import load_person
 from packetgen.model.documents import BY_NAME, large_print
-from packetgen.pipeline import pdf
 from packetgen.project.folders import open_project
 
 AS_OF = dt.date(2026, 11, 23)
@@ -86,13 +86,13 @@ def render_and_read(root: Path, person_id: str, document: str) -> dict[str, Any]
     env = environment(project.templates_dir)
     doc = render_person_document(env, record, kind, AS_OF, stamp, {"changes": None, "previous": None})
     out = root / "build" / person_id / f"{document}.pdf"
-    assert pdf._worker is not None
-    if hasattr(pdf, "render_and_write"):
-        _, facts = pdf.render_and_write(pdf._worker, out, doc.print_html, kind.stylesheets, kind.forms, doc.source,
-                                        doc.plan())
+    assert pdf_session.worker is not None
+    if hasattr(pdf_session, "render_and_write"):
+        _, facts = pdf_session.render_and_write(pdf_session.worker, out, doc.print_html, kind.stylesheets,
+                                                kind.forms, doc.source, doc.plan())
     else:  # a packetgen without the page-1 pass (how this test was shown to fail before it)
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(pdf._worker.render(doc.print_html, kind.stylesheets, kind.forms))
+        out.write_bytes(pdf_session.worker.render(doc.print_html, kind.stylesheets, kind.forms))
         facts = {}
     return {"person": person_id, "document": document, "facts": facts, **read_pdf(out)}
 
@@ -117,7 +117,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, dict[str
     root = tmp_path_factory.mktemp("corpus")
     people = write_corpus(root, PEOPLE)
     repo = Path(__file__).resolve().parent.parent
-    with ProcessPoolExecutor(max_workers=2, mp_context=pdf.pool_context(), initializer=pdf._init_worker,
+    with ProcessPoolExecutor(max_workers=2, mp_context=pdf_session.pool_context(), initializer=pdf_session.init_worker,
                              initargs=(repo / "styles",)) as pool:
         futures = [pool.submit(render_and_read, root, person_id, document) for person_id, document in jobs(people)]
         results = [f.result() for f in futures]

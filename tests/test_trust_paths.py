@@ -265,7 +265,7 @@ def test_a_photo_symlink_inside_the_folder_is_followed(project: Path) -> None:
 
 
 def fetcher():  # type: ignore[no-untyped-def]
-    from packetgen.pipeline.pdf import LocalOnlyFetcher
+    from packetgen.pipeline.resources import LocalOnlyFetcher
 
     return LocalOnlyFetcher([REPO / "styles"])
 
@@ -286,7 +286,7 @@ def test_fetcher_refuses_other_files_the_network_and_non_image_data(url: str) ->
 
 
 def test_fetcher_refuses_a_symlink_out_of_an_allowed_folder(tmp_path: Path) -> None:
-    from packetgen.pipeline.pdf import LocalOnlyFetcher
+    from packetgen.pipeline.resources import LocalOnlyFetcher
 
     styles = tmp_path / "styles"
     styles.mkdir()

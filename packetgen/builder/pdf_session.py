@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from packetgen.pipeline.paginate import Plan, PrintRenderer
-from packetgen.pipeline.pdf import PdfRenderer, _worker
+from packetgen.pipeline.pdf import PdfRenderer
 
 log = logging.getLogger(__name__)
 
@@ -39,15 +39,19 @@ def die_with_parent() -> None:
         os._exit(1)
 
 
-def _init_worker(styles_dir: Path, paper: str = "letter") -> None:
+worker: PdfRenderer | None = None
+"""This worker process's renderer (fonts and stylesheets parsed once), set by ``init_worker``."""
+
+
+def init_worker(styles_dir: Path, paper: str = "letter") -> None:
     """Runs once in each pool process: fonts and CSS are set up once per worker, not per PDF."""
-    global _worker
+    global worker
     die_with_parent()
-    _worker = PdfRenderer(styles_dir, paper)
+    worker = PdfRenderer(styles_dir, paper)
 
 
 def _ready() -> bool:
-    return _worker is not None
+    return worker is not None
 
 
 def render_and_write(
@@ -91,8 +95,8 @@ def _render_to(
     plan: Plan | None = None,
 ) -> tuple[bool, dict[str, Any]]:
     """Render in a worker and write the file there, so only a path, a flag and the facts cross processes."""
-    assert _worker is not None
-    return render_and_write(_worker, path, html, stylesheets, forms, source, plan)
+    assert worker is not None
+    return render_and_write(worker, path, html, stylesheets, forms, source, plan)
 
 
 def pool_context() -> BaseContext:
@@ -142,7 +146,7 @@ class PdfSession:
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers,
                 mp_context=pool_context(),
-                initializer=_init_worker,
+                initializer=init_worker,
                 initargs=(self.styles_dir, self.paper),
             )
         return self._pool

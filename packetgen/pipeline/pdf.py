@@ -190,6 +190,3 @@ def footer_as_artifact(pdf_bytes: bytes) -> bytes:
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True)
         return out.getvalue()
-
-
-_worker: PdfRenderer | None = None
