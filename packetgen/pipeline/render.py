@@ -24,6 +24,7 @@ from markupsafe import Markup
 
 from packetgen.model.event import EVENT_TYPE_LABELS
 from packetgen.pipeline.dates import DEFAULT_DATE_STYLE, format_date
+from packetgen.pipeline.page_plan import RISK_LISTS
 
 
 def _links_as_text(state: StateCore) -> None:
@@ -143,6 +144,7 @@ def make_environment(look: Look | Path) -> Environment:
     env.filters["tel_uri"] = tel_uri
     env.filters["lower_first"] = lower_first
     env.globals["age_on"] = age_on
+    env.globals["risk_lists"] = RISK_LISTS
     env.globals["look"] = look
     return env
 
