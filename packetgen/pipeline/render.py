@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import traceback
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, UndefinedError
 from markdown_it import MarkdownIt
@@ -22,9 +23,11 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markupsafe import Markup
 
-from packetgen.model.event import EVENT_TYPE_LABELS
+from packetgen.model.event import EVENT_TYPE_LABELS, ReturnChecklist
 from packetgen.pipeline.dates import DEFAULT_DATE_STYLE, format_date
+from packetgen.pipeline.gates import GAP_WITHOUT_OWNER, Gate
 from packetgen.pipeline.page_plan import RISK_LISTS
+from packetgen.pipeline.rules import CONSENT_WARNING_DAYS
 
 
 def _links_as_text(state: StateCore) -> None:
@@ -112,6 +115,35 @@ def age_on(born: dt.date, day: dt.date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
+class FormField(NamedTuple):
+    """One written-in field of a form: its key in the record, its label, and the height of its box
+    on the blank form (textarea rows)."""
+
+    field: str
+    label: str
+    rows: int
+
+
+RETURN_CHECKLIST_FIELDS = (
+    FormField("current_risk", "Current risk", 3),
+    FormField("recommended_actions", "Recommended support actions (next-shift instructions)", 4),
+    FormField("warning_signs", "Warning signs to watch for", 3),
+    FormField("follow_up_timing", "Follow-up timing: when, and who", 2),
+)
+"""The return-from-partner checklist's text fields, in form order (the crisis plan decision and
+the supervisor's name have rows of their own)."""
+
+if not {f.field for f in RETURN_CHECKLIST_FIELDS} <= set(ReturnChecklist.model_fields):
+    raise ImportError("RETURN_CHECKLIST_FIELDS names a field ReturnChecklist does not have")
+
+
+def gap_open(gates: Iterable[Gate], partner: int) -> bool:
+    """True while partner number ``partner`` (from 0) has a communication gap without an action
+    owner and validation date (``gates.GAP_WITHOUT_OWNER``): the form then prints those as missing,
+    not as "not needed"."""
+    return any(g.code == GAP_WITHOUT_OWNER and g.field[:2] == ("partners", partner) for g in gates)
+
+
 @dataclass(frozen=True)
 class Look:
     """What a Jinja environment is made from besides the templates' text: the folders they load
@@ -145,6 +177,10 @@ def make_environment(look: Look | Path) -> Environment:
     env.filters["lower_first"] = lower_first
     env.globals["age_on"] = age_on
     env.globals["risk_lists"] = RISK_LISTS
+    env.globals["return_checklist_fields"] = RETURN_CHECKLIST_FIELDS
+    env.globals["gap_open"] = gap_open
+    # The default window; a context that knows the project's setting passes its own value.
+    env.globals["consent_warning_days"] = CONSENT_WARNING_DAYS
     env.globals["look"] = look
     return env
 
