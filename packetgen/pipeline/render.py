@@ -100,7 +100,7 @@ def tel_uri(number: str | None) -> str:
     dashes, so a tap on a phone dials it."""
     text = (number or "").strip()
     extension = re.search(r"\s*(?:ext\.?|x)\s*(\d+)\s*$", text, re.IGNORECASE)
-    main = text[:extension.start()] if extension else text
+    main = text[: extension.start()] if extension else text
     digits = "-".join(re.findall(r"\d+", main))
     plus = "+" if main.startswith("+") else ""
     return f"tel:{plus}{digits}" + (f";ext={extension.group(1)}" if extension else "")
