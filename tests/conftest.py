@@ -130,7 +130,8 @@ def browser() -> Iterator[Browser]:
     assert Path(CHROMIUM).is_file(), "install Debian's chromium (make setup does)"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        )
         yield browser
         browser.close()
 

@@ -16,17 +16,41 @@ from typing import Any
 
 import yaml
 
-WORDS = ("calm quiet music window garden kettle morning evening sister brother tablet picture card walk "
-         "chair stairs rail blanket lamp radio coffee bread soup rice apple orange blue green red yellow "
-         "slowly gently softly clearly nods points smiles waves taps knocks sits stands rests waits listens "
-         "answers asks counts sings hums reads draws bus train park shop church clinic nurse doctor").split()
-DRUGS = ("Metformin Lisinopril Sertraline Levetiracetam Quetiapine Atorvastatin Levothyroxine Omeprazole "
-         "Lamotrigine Baclofen Melatonin Amlodipine Donepezil Furosemide Gabapentin Risperidone Tamsulosin "
-         "Senna Docusate Memantine Carbidopa Valproate Clonidine Trazodone").split()
-HIGH_ALERT = ("Warfarin", "Apixaban", "Insulin glargine", "Insulin lispro", "Oxycodone", "Morphine",
-              "Midazolam nasal spray", "Diazepam rectal gel", "Methotrexate", "Fentanyl patch")
-ALLERGENS = ("Penicillin", "Sulfa drugs", "Latex", "Peanuts", "Shellfish", "Haloperidol", "Codeine",
-             "Iodine contrast", "Eggs", "Bee stings")
+WORDS = (
+    "calm quiet music window garden kettle morning evening sister brother tablet picture card walk "
+    "chair stairs rail blanket lamp radio coffee bread soup rice apple orange blue green red yellow "
+    "slowly gently softly clearly nods points smiles waves taps knocks sits stands rests waits listens "
+    "answers asks counts sings hums reads draws bus train park shop church clinic nurse doctor"
+).split()
+DRUGS = (
+    "Metformin Lisinopril Sertraline Levetiracetam Quetiapine Atorvastatin Levothyroxine Omeprazole "
+    "Lamotrigine Baclofen Melatonin Amlodipine Donepezil Furosemide Gabapentin Risperidone Tamsulosin "
+    "Senna Docusate Memantine Carbidopa Valproate Clonidine Trazodone"
+).split()
+HIGH_ALERT = (
+    "Warfarin",
+    "Apixaban",
+    "Insulin glargine",
+    "Insulin lispro",
+    "Oxycodone",
+    "Morphine",
+    "Midazolam nasal spray",
+    "Diazepam rectal gel",
+    "Methotrexate",
+    "Fentanyl patch",
+)
+ALLERGENS = (
+    "Penicillin",
+    "Sulfa drugs",
+    "Latex",
+    "Peanuts",
+    "Shellfish",
+    "Haloperidol",
+    "Codeine",
+    "Iodine contrast",
+    "Eggs",
+    "Bee stings",
+)
 FIRST = ("Ana", "Ben", "Cai", "Dee", "Eli", "Fay", "Gus", "Hana", "Ivo", "Jo", "Kim", "Lou", "Mo", "Nia")
 LAST = ("Abbott", "Baker", "Chen", "Diaz", "Evans", "Fox", "Garcia", "Huang", "Ibsen", "Jones", "Khan")
 SCRIPTS = ("王秀英", "李建国", "فاطمة الزهراء", "محمد عبد الله", "אברהם כהן", "שרה לוי")
@@ -74,44 +98,102 @@ def envelope_profile(rng: random.Random, index: int, top: bool = False) -> dict[
     high = count(4) if top else rng.choice([0, 0, 1, 1, 2, 3, 4])
     total = count(12)
     high = min(high, total)
-    meds = [{"name": HIGH_ALERT[(index + i) % len(HIGH_ALERT)], "dose": "5 mg", "route": "by mouth",
-             "schedule": words(rng, 2, 6), "purpose": words(rng, 1, 6), "high_alert": True} for i in range(high)]
+    meds = [
+        {
+            "name": HIGH_ALERT[(index + i) % len(HIGH_ALERT)],
+            "dose": "5 mg",
+            "route": "by mouth",
+            "schedule": words(rng, 2, 6),
+            "purpose": words(rng, 1, 6),
+            "high_alert": True,
+        }
+        for i in range(high)
+    ]
     drugs = rng.sample(DRUGS, k=total - high)
     if drugs and (top or rng.random() < 0.15):
         drugs[0] = LONG_TOKEN
-    meds += [{"name": drug, "dose": f"{rng.randint(1, 900)} mg", "route": "by mouth",
-              "schedule": words(rng, 2, 6), "purpose": words(rng, 1, 6)} for drug in drugs]
-    allergies = [{"substance": a, "reaction": words(rng, 2, 8),
-                  "severity": rng.choice(["mild", "moderate", "severe", "unknown"])}
-                 for a in rng.sample(ALLERGENS, k=count(6))]
-    contacts = [{"role": ROLES[i], "name": rng.choice(SCRIPTS) if rng.random() < 0.15 else name(rng, top),
-                 "phone": f"555-01{(index + i) % 100:02d}", "when_to_call": text()} for i in range(count(6, 1))]
+    meds += [
+        {
+            "name": drug,
+            "dose": f"{rng.randint(1, 900)} mg",
+            "route": "by mouth",
+            "schedule": words(rng, 2, 6),
+            "purpose": words(rng, 1, 6),
+        }
+        for drug in drugs
+    ]
+    allergies = [
+        {
+            "substance": a,
+            "reaction": words(rng, 2, 8),
+            "severity": rng.choice(["mild", "moderate", "severe", "unknown"]),
+        }
+        for a in rng.sample(ALLERGENS, k=count(6))
+    ]
+    contacts = [
+        {
+            "role": ROLES[i],
+            "name": rng.choice(SCRIPTS) if rng.random() < 0.15 else name(rng, top),
+            "phone": f"555-01{(index + i) % 100:02d}",
+            "when_to_call": text(),
+        }
+        for i in range(count(6, 1))
+    ]
     profile: dict[str, Any] = {
         "fictional": True,
-        "identity": {"preferred_name": name(rng, top).split()[0], "legal_name": name(rng, top),
-                     "date_of_birth": f"19{rng.randint(30, 99)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
-                     "pronouns": "she/her", "language": rng.choice(["English", "Spanish", "Polish", "Arabic"]),
-                     "interpreter_needed": rng.random() < 0.3, "photo": "photo.png"},
-        "plan": {"version": rng.randint(1, 9), "effective": "2026-06-01", "last_reviewed": "2026-06-01",
-                 "supervisor": {"name": name(rng), "phone": "555-0100"}},
-        "communication": {"how_i_communicate": text(), "how_i_understand": text(), "how_i_say_no": text(),
-                          "how_i_show_pain": text()},
+        "identity": {
+            "preferred_name": name(rng, top).split()[0],
+            "legal_name": name(rng, top),
+            "date_of_birth": f"19{rng.randint(30, 99)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
+            "pronouns": "she/her",
+            "language": rng.choice(["English", "Spanish", "Polish", "Arabic"]),
+            "interpreter_needed": rng.random() < 0.3,
+            "photo": "photo.png",
+        },
+        "plan": {
+            "version": rng.randint(1, 9),
+            "effective": "2026-06-01",
+            "last_reviewed": "2026-06-01",
+            "supervisor": {"name": name(rng), "phone": "555-0100"},
+        },
+        "communication": {
+            "how_i_communicate": text(),
+            "how_i_understand": text(),
+            "how_i_say_no": text(),
+            "how_i_show_pain": text(),
+        },
         "baseline": {"typical_presentation": text(), "signs_of_change": text()},
         "allergies": {"items": allergies} if allergies else {"none_known": none},
         "medications": {"items": meds} if meds else {"none_known": none},
         "risks": {"mobility": risk_list(), "swallowing": risk_list(), "seizures": risk_list(), "falls": risk_list()},
-        "decision_maker": {"decides_for_self": False, "name": name(rng, top), "relationship": "guardian",
-                           "phone": "555-0199", "authority": text(), "code_status": rng.choice(
-                               ["Full code", "DNR: MOLST form on the fridge"]), "advance_directive": text()},
+        "decision_maker": {
+            "decides_for_self": False,
+            "name": name(rng, top),
+            "relationship": "guardian",
+            "phone": "555-0199",
+            "authority": text(),
+            "code_status": rng.choice(["Full code", "DNR: MOLST form on the fridge"]),
+            "advance_directive": text(),
+        },
         "contacts": {"people": contacts},
-        "crisis_plan": {key: [words(rng, 3, 20) for _ in range(count(4, 1))]
-                        for key in ("triggers", "early_warning_signs", "what_helps", "what_to_avoid",
-                                    "step_down_criteria")}
+        "crisis_plan": {
+            key: [words(rng, 3, 20) for _ in range(count(4, 1))]
+            for key in ("triggers", "early_warning_signs", "what_helps", "what_to_avoid", "step_down_criteria")
+        }
         | {"escalation_steps": [{"step": words(rng, 3, 30), "role": "Shift lead"} for _ in range(count(5, 1))]},
         "behavioral_health": {"text": " ".join(words(rng, 10, 30) + "." for _ in range(count(3, 1)))},
-        "consents": [{"id": "roi-mc", "recipient": "mobile-crisis", "sections": ["behavioral_health"],
-                      "authority": "guardian", "granted": "2026-01-01", "expires": "2027-12-31",
-                      "recorded_by": "Supervisor", "document_ref": "ROI form on file"}],
+        "consents": [
+            {
+                "id": "roi-mc",
+                "recipient": "mobile-crisis",
+                "sections": ["behavioral_health"],
+                "authority": "guardian",
+                "granted": "2026-01-01",
+                "expires": "2027-12-31",
+                "recorded_by": "Supervisor",
+                "document_ref": "ROI form on file",
+            }
+        ],
     }
     return profile
 
@@ -120,16 +202,23 @@ def beyond_envelope(rng: random.Random) -> dict[str, dict[str, Any]]:
     """The packet may grow here, but page 1 keeps its list and the pointers stay true."""
     thirty = envelope_profile(rng, 900, top=True)
     thirty["medications"]["items"] += [
-        {"name": f"{DRUGS[i % len(DRUGS)]} {i}", "dose": "10 mg", "route": "by mouth", "schedule": "8 am",
-         "purpose": words(rng, 1, 4)} for i in range(30 - len(thirty["medications"]["items"]))]
+        {
+            "name": f"{DRUGS[i % len(DRUGS)]} {i}",
+            "dose": "10 mg",
+            "route": "by mouth",
+            "schedule": "8 am",
+            "purpose": words(rng, 1, 4),
+        }
+        for i in range(30 - len(thirty["medications"]["items"]))
+    ]
     long_baseline = envelope_profile(rng, 901)
-    long_baseline["baseline"]["typical_presentation"] = " ".join(
-        words(rng, 15, 25) + "." for _ in range(100))[:14000]
+    long_baseline["baseline"]["typical_presentation"] = " ".join(words(rng, 15, 25) + "." for _ in range(100))[:14000]
     long_plan = envelope_profile(rng, 902, top=True)
     for key in ("triggers", "early_warning_signs", "what_helps", "what_to_avoid", "step_down_criteria"):
         long_plan["crisis_plan"][key] = [words(rng, 30, 50) for _ in range(12)]
-    long_plan["crisis_plan"]["escalation_steps"] = [{"step": words(rng, 30, 50), "role": "Shift lead"}
-                                                    for _ in range(20)]
+    long_plan["crisis_plan"]["escalation_steps"] = [
+        {"step": words(rng, 30, 50), "role": "Shift lead"} for _ in range(20)
+    ]
     return {"beyond-30-meds": thirty, "beyond-2000-word-baseline": long_baseline, "beyond-long-plan": long_plan}
 
 
@@ -153,8 +242,10 @@ def write_corpus(root: Path, count: int, seed: int = 16) -> dict[str, dict[str, 
     for person_id, data in people.items():
         folder = root / "people" / person_id
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / "profile.yaml").write_text("# FICTIONAL generated test person\n"
-                                             + yaml.dump(data, Dumper=_NoAliases, sort_keys=False,
-                                                         allow_unicode=True), encoding="utf-8")
+        (folder / "profile.yaml").write_text(
+            "# FICTIONAL generated test person\n"
+            + yaml.dump(data, Dumper=_NoAliases, sort_keys=False, allow_unicode=True),
+            encoding="utf-8",
+        )
         Image.new("RGB", (60, 80), (120 + len(person_id), 140, 160)).save(folder / "photo.png")
     return people

@@ -21,33 +21,77 @@ def marker(section: str) -> str:
 def marked_profile() -> dict[str, Any]:
     """A valid profile in which every section holds its own marker word."""
     none_known = {"verified_on": "2026-01-05", "verified_by": "RN"}
-    return copy.deepcopy({
-        "fictional": True,
-        "identity": {"preferred_name": "Testa", "legal_name": "Testa Example", "date_of_birth": "1990-04-01",
-                     "pronouns": "she/her", "language": "English", "interpreter_needed": False},
-        "plan": {"version": 2, "effective": "2026-01-05", "last_reviewed": "2026-01-05",
-                 "supervisor": {"name": "Sam Super", "phone": "555-0101"}},
-        "communication": {"how_i_communicate": f"Speaks {marker('communication')}", "how_i_understand": "Plain words"},
-        "baseline": {"typical_presentation": f"Calm {marker('baseline')}", "signs_of_change": "Pacing"},
-        "allergies": {"items": [{"substance": marker("allergies"), "reaction": "hives", "severity": "severe"}]},
-        "medications": {"items": [{"name": marker("medications"), "dose": "5 mg", "route": "by mouth",
-                                   "schedule": "8 am", "purpose": "mood"}]},
-        "risks": {"mobility": {"items": [{"risk": f"Unsteady {marker('risks')}"}]},
-                  "swallowing": {"none_known": none_known}, "seizures": {"none_known": none_known},
-                  "falls": {"none_known": none_known}},
-        "decision_maker": {"decides_for_self": False, "name": f"Guard {marker('decisionmaker')}",
-                           "phone": "555-0102", "code_status": "Full code", "advance_directive": "None on file"},
-        "contacts": {"people": [{"role": "Supervisor", "name": f"Contact {marker('contacts')}", "phone": "555-0103",
-                                 "when_to_call": "Any emergency"}]},
-        "crisis_plan": {"triggers": [f"Noise {marker('crisisplan')}"], "early_warning_signs": ["Pacing"],
-                        "what_helps": [f"Quiet {marker('crisisplan')}"], "what_to_avoid": ["Crowds"],
-                        "escalation_steps": [{"step": "Call supervisor", "role": "Shift lead"}],
-                        "step_down_criteria": ["Sleeping well"]},
-        "health_history": {"text": f"History {marker('healthhistory')}"},
-        "behavioral_health": {"text": f"Behavioral {marker('behavioralhealth')}"},
-        "internal_notes": {"text": f"Internal {marker('internalnotes')}"},
-        "consents": [],
-    })
+    return copy.deepcopy(
+        {
+            "fictional": True,
+            "identity": {
+                "preferred_name": "Testa",
+                "legal_name": "Testa Example",
+                "date_of_birth": "1990-04-01",
+                "pronouns": "she/her",
+                "language": "English",
+                "interpreter_needed": False,
+            },
+            "plan": {
+                "version": 2,
+                "effective": "2026-01-05",
+                "last_reviewed": "2026-01-05",
+                "supervisor": {"name": "Sam Super", "phone": "555-0101"},
+            },
+            "communication": {
+                "how_i_communicate": f"Speaks {marker('communication')}",
+                "how_i_understand": "Plain words",
+            },
+            "baseline": {"typical_presentation": f"Calm {marker('baseline')}", "signs_of_change": "Pacing"},
+            "allergies": {"items": [{"substance": marker("allergies"), "reaction": "hives", "severity": "severe"}]},
+            "medications": {
+                "items": [
+                    {
+                        "name": marker("medications"),
+                        "dose": "5 mg",
+                        "route": "by mouth",
+                        "schedule": "8 am",
+                        "purpose": "mood",
+                    }
+                ]
+            },
+            "risks": {
+                "mobility": {"items": [{"risk": f"Unsteady {marker('risks')}"}]},
+                "swallowing": {"none_known": none_known},
+                "seizures": {"none_known": none_known},
+                "falls": {"none_known": none_known},
+            },
+            "decision_maker": {
+                "decides_for_self": False,
+                "name": f"Guard {marker('decisionmaker')}",
+                "phone": "555-0102",
+                "code_status": "Full code",
+                "advance_directive": "None on file",
+            },
+            "contacts": {
+                "people": [
+                    {
+                        "role": "Supervisor",
+                        "name": f"Contact {marker('contacts')}",
+                        "phone": "555-0103",
+                        "when_to_call": "Any emergency",
+                    }
+                ]
+            },
+            "crisis_plan": {
+                "triggers": [f"Noise {marker('crisisplan')}"],
+                "early_warning_signs": ["Pacing"],
+                "what_helps": [f"Quiet {marker('crisisplan')}"],
+                "what_to_avoid": ["Crowds"],
+                "escalation_steps": [{"step": "Call supervisor", "role": "Shift lead"}],
+                "step_down_criteria": ["Sleeping well"],
+            },
+            "health_history": {"text": f"History {marker('healthhistory')}"},
+            "behavioral_health": {"text": f"Behavioral {marker('behavioralhealth')}"},
+            "internal_notes": {"text": f"Internal {marker('internalnotes')}"},
+            "consents": [],
+        }
+    )
 
 
 class _NoAliases(yaml.SafeDumper):

@@ -35,11 +35,27 @@ def build(root: Path, *args: str, code: int = 0) -> str:
 
 def restricted_profile() -> dict[str, Any]:
     data = marked_profile()
-    data["contacts"]["people"].append({"role": "Neighbour", "name": "Inside MKinsidecontact", "phone": "555-0177",
-                                       "when_to_call": "Never", "sharing": "internal"})
-    data["consents"] = [{"id": "roi-fam", "recipient": "family", "sections": ["risks"], "authority": "person",
-                         "granted": "2026-01-01", "expires": "2027-01-01", "recorded_by": "Sam MKrecorder",
-                         "document_ref": "ROI MKdocref"}]
+    data["contacts"]["people"].append(
+        {
+            "role": "Neighbour",
+            "name": "Inside MKinsidecontact",
+            "phone": "555-0177",
+            "when_to_call": "Never",
+            "sharing": "internal",
+        }
+    )
+    data["consents"] = [
+        {
+            "id": "roi-fam",
+            "recipient": "family",
+            "sections": ["risks"],
+            "authority": "person",
+            "granted": "2026-01-01",
+            "expires": "2027-01-01",
+            "recorded_by": "Sam MKrecorder",
+            "document_ref": "ROI MKdocref",
+        }
+    ]
     return data
 
 
@@ -55,9 +71,18 @@ def test_build_folder_holds_only_what_documents_show(project: Path) -> None:
 
 def test_a_lapsed_consent_is_dropped_from_old_revisions(project: Path) -> None:
     data = marked_profile()
-    data["consents"] = [{"id": "roi-mc", "recipient": "mobile-crisis", "sections": ["behavioral_health"],
-                         "authority": "person", "granted": "2026-01-01", "expires": "2026-12-01",
-                         "recorded_by": "Sam", "document_ref": "ROI-1"}]
+    data["consents"] = [
+        {
+            "id": "roi-mc",
+            "recipient": "mobile-crisis",
+            "sections": ["behavioral_health"],
+            "authority": "person",
+            "granted": "2026-01-01",
+            "expires": "2026-12-01",
+            "recorded_by": "Sam",
+            "document_ref": "ROI-1",
+        }
+    ]
     write_profile(project, "testa", data)
     build(project, "--format", "html")
     # The mobile crisis packet shows it today, so its revision may keep it.
@@ -75,8 +100,17 @@ def test_an_old_history_with_whole_profiles_is_cut_to_the_version_number(project
     write_profile(project, "testa", marked_profile())
     build(project, "--format", "html")
     # A history written by an older packetgen kept the whole profile, internal notes included.
-    old = {"person": "testa", "revisions": [{"version": 2, "recorded": "2026-11-01 10:00 UTC", "source": "abc",
-                                             "profile": {"internal_notes": {"text": "MKoldsecret"}}}]}
+    old = {
+        "person": "testa",
+        "revisions": [
+            {
+                "version": 2,
+                "recorded": "2026-11-01 10:00 UTC",
+                "source": "abc",
+                "profile": {"internal_notes": {"text": "MKoldsecret"}},
+            }
+        ],
+    }
     (project / "build/.history/testa.json").write_text(json.dumps(old))
     broken = marked_profile()
     broken["identity"]["date_of_birth"] = "last spring"  # now the source has errors (none about sharing)
@@ -106,6 +140,7 @@ def test_a_removed_person_leaves_nothing_at_rest(project: Path) -> None:
 
 # --- manifests ------------------------------------------------------------------------------------
 
+
 def plain_profile() -> dict[str, Any]:
     data = marked_profile()
     for name in ("health_history", "behavioral_health", "internal_notes"):
@@ -119,10 +154,12 @@ def secretive_profile() -> dict[str, Any]:
     data["health_history"] = {"text": "History", "sharing": "internal"}
     data["behavioral_health"] = {"text": "Behavioral"}  # consent class, no consent on record
     data["internal_notes"] = {"text": "Internal"}
-    data["contacts"]["people"].insert(0, {"role": "Sister", "name": "Sis", "phone": "555-0104",
-                                          "when_to_call": "If asked", "sharing": "consent"})
-    data["contacts"]["people"].append({"role": "Aunt", "name": "Au", "phone": "555-0105",
-                                       "when_to_call": "If asked", "sharing": "internal"})
+    data["contacts"]["people"].insert(
+        0, {"role": "Sister", "name": "Sis", "phone": "555-0104", "when_to_call": "If asked", "sharing": "consent"}
+    )
+    data["contacts"]["people"].append(
+        {"role": "Aunt", "name": "Au", "phone": "555-0105", "when_to_call": "If asked", "sharing": "internal"}
+    )
     return data
 
 
@@ -146,23 +183,42 @@ def test_manifests_read_the_same_whether_a_withheld_section_exists(project: Path
         secret = manifest_without_ids(project / "build/secret" / f"{stem}.manifest.json")
         assert plain == secret, stem
     for kind in PERSON_DOCUMENTS:
-        explained = [run_cli("explain", "--root", str(project), "--as-of", "2026-11-23", pid, kind.name).output
-                     .replace(pid, "ID") for pid in ("plain", "secret")]
+        explained = [
+            run_cli("explain", "--root", str(project), "--as-of", "2026-11-23", pid, kind.name).output.replace(
+                pid, "ID"
+            )
+            for pid in ("plain", "secret")
+        ]
         assert explained[0] == explained[1], kind.name
 
 
 def test_manifest_lists_only_the_contacts_it_shows(project: Path) -> None:
     data = copy.deepcopy(secretive_profile())
-    data["consents"] = [{"id": "roi-mc", "recipient": "mobile-crisis", "sections": ["contacts"],
-                         "authority": "person", "granted": "2026-01-01", "expires": "2027-01-01",
-                         "recorded_by": "Sam", "document_ref": "ROI-1"}]
+    data["consents"] = [
+        {
+            "id": "roi-mc",
+            "recipient": "mobile-crisis",
+            "sections": ["contacts"],
+            "authority": "person",
+            "granted": "2026-01-01",
+            "expires": "2027-01-01",
+            "recorded_by": "Sam",
+            "document_ref": "ROI-1",
+        }
+    ]
     write_profile(project, "testa", data)
     build(project, "--format", "html")
     rows = json.loads((project / "build/testa/mobile-crisis-packet.manifest.json").read_text())["sections"]
     contact_rows = [r for r in rows if r["section"].startswith("contacts.")]
     # The sister (consent, first in the file) is shown first; the aunt (internal) is not listed at all.
-    assert contact_rows == [{"section": "contacts.shown[0]", "sharing": "consent", "included": True,
-                             "reason": "consent roi-mc (person, granted 2026-01-01, expires 2027-01-01)",
-                             "consent": "roi-mc"}]
+    assert contact_rows == [
+        {
+            "section": "contacts.shown[0]",
+            "sharing": "consent",
+            "included": True,
+            "reason": "consent roi-mc (person, granted 2026-01-01, expires 2027-01-01)",
+            "consent": "roi-mc",
+        }
+    ]
     ems = json.loads((project / "build/testa/responder-packet.manifest.json").read_text())["sections"]
     assert not [r for r in ems if re.match(r"contacts\.", r["section"])]

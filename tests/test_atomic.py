@@ -48,7 +48,10 @@ def test_sigkill_mid_build_leaves_no_partial_pdf(tmp_path: Path) -> None:
     build = tmp_path / "build"
     process = subprocess.Popen(
         [sys.executable, "-m", "packetgen.cli", "build", "--root", str(tmp_path), "--as-of", AS_OF, "--quiet"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and len(list(build.glob("*/*.pdf"))) < 4:
         time.sleep(0.02)

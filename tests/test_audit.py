@@ -13,8 +13,12 @@ from profiles import marked_profile, write_profile
 
 AUDIT_DAY = "2026-08-01"
 NOT_CONTACTED = {"contacted": False, "summary": "Not contacted MKfamily"}
-WEAK = {"summary": "Testa had a crisis and is being monitored.", "current_risk": "Being monitored.",
-        "current_presentation": "Is being monitored.", "clinical_follow_up": "None."}
+WEAK = {
+    "summary": "Testa had a crisis and is being monitored.",
+    "current_risk": "Being monitored.",
+    "current_presentation": "Is being monitored.",
+    "clinical_follow_up": "None.",
+}
 
 
 def notified(at: str, **extra: object) -> dict[str, object]:
@@ -28,18 +32,47 @@ def history(project: Path) -> Path:
     other = marked_profile()
     other["identity"] |= {"preferred_name": "Otto", "legal_name": "Otto Quill Other"}
     write_profile(project, "otto", other)
-    write_event(project, "testa", "2026-06-03-ed", event_data(
-        "2026-06-03 08:00", "ed-visit", family_contact=NOT_CONTACTED,
-        case_manager=notified("2026-06-03 10:00")))
-    write_event(project, "testa", "2026-06-20-injury", event_data(
-        "2026-06-20 08:00", "injury", family_contact=NOT_CONTACTED,
-        case_manager=notified("2026-06-21 14:00"), **WEAK))
-    write_event(project, "testa", "2026-07-10-police", event_data(
-        "2026-07-10 08:00", "police-ems", family_contact=NOT_CONTACTED,
-        case_manager={"requested_action": "Care review MKrequest"}))
-    write_event(project, "otto", "2026-07-15-escalation", event_data(
-        "2026-07-15 20:00", "escalation",
-        family_contact={"contacted": True, "who": "mother", "at": "2026-07-15 21:00", "summary": "Family MKfamily"}))
+    write_event(
+        project,
+        "testa",
+        "2026-06-03-ed",
+        event_data(
+            "2026-06-03 08:00", "ed-visit", family_contact=NOT_CONTACTED, case_manager=notified("2026-06-03 10:00")
+        ),
+    )
+    write_event(
+        project,
+        "testa",
+        "2026-06-20-injury",
+        event_data(
+            "2026-06-20 08:00",
+            "injury",
+            family_contact=NOT_CONTACTED,
+            case_manager=notified("2026-06-21 14:00"),
+            **WEAK,
+        ),
+    )
+    write_event(
+        project,
+        "testa",
+        "2026-07-10-police",
+        event_data(
+            "2026-07-10 08:00",
+            "police-ems",
+            family_contact=NOT_CONTACTED,
+            case_manager={"requested_action": "Care review MKrequest"},
+        ),
+    )
+    write_event(
+        project,
+        "otto",
+        "2026-07-15-escalation",
+        event_data(
+            "2026-07-15 20:00",
+            "escalation",
+            family_contact={"contacted": True, "who": "mother", "at": "2026-07-15 21:00", "summary": "Family MKfamily"},
+        ),
+    )
     return project
 
 
@@ -92,13 +125,16 @@ def test_follow_through_lists_unanswered_request(history: Path) -> None:
     _, folder = audit(history)
     items = html_soup(folder / "report.html").select('[data-section="follow-through"] li')
     assert [(li["data-event"], "no recorded response" in li.get_text()) for li in items] == [
-        ("2026-07-10-police", True)]
+        ("2026-07-10-police", True)
+    ]
 
 
 def test_trend_shows_month_over_month_improvement(history: Path) -> None:
     _, folder = audit(history)
-    rows = {r["data-month"]: [td.get_text(strip=True) for td in r.select("td")]
-            for r in html_soup(folder / "report.html").select("[data-month]")}
+    rows = {
+        r["data-month"]: [td.get_text(strip=True) for td in r.select("td")]
+        for r in html_soup(folder / "report.html").select("[data-month]")
+    }
     assert list(rows) == ["2026-06", "2026-07"]
     june, july = (int(rows[m][1].rstrip("%")) for m in ("2026-06", "2026-07"))
     assert july > june

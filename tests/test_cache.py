@@ -42,8 +42,10 @@ def rebuilt(output: str) -> int:
 
 def documents(build_dir: Path, person_id: str = "*") -> set[str]:
     """Every document (by its manifest) a person has in the build folder: packets, plans, event forms."""
-    return {p.relative_to(build_dir).as_posix().removesuffix(".manifest.json")
-            for p in build_dir.glob(f"{person_id}/**/*.manifest.json")}
+    return {
+        p.relative_to(build_dir).as_posix().removesuffix(".manifest.json")
+        for p in build_dir.glob(f"{person_id}/**/*.manifest.json")
+    }
 
 
 @pytest.fixture

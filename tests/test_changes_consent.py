@@ -16,8 +16,12 @@ from buildscan import where
 from conftest import html_soup, pdf_text, run_cli
 from profiles import marked_profile, write_profile
 
-GUARDIAN = {"role": "Guardian MKguardrole", "name": "Denise MKguardname", "phone": "555-0188",
-            "when_to_call": "Treatment decisions MKguardwhen"}
+GUARDIAN = {
+    "role": "Guardian MKguardrole",
+    "name": "Denise MKguardname",
+    "phone": "555-0188",
+    "when_to_call": "Treatment decisions MKguardwhen",
+}
 GUARDIAN_WORDS = ["MKguardrole", "MKguardname", "555-0188", "MKguardwhen"]
 PLAN = Path("build/testa/crisis-plan")
 
@@ -73,8 +77,10 @@ def test_contact_made_internal_and_edited_gives_no_line(project: Path) -> None:
     data["crisis_plan"]["triggers"].append("Thunder MKthunder")
     write_profile(project, "testa", data)
     build(project)
-    assert changes(project) == ("What changed since the last version Since version 2, recorded 2026-11-18 11:06 UTC: "
-                                "Trigger added: Thunder MKthunder")
+    assert changes(project) == (
+        "What changed since the last version Since version 2, recorded 2026-11-18 11:06 UTC: "
+        "Trigger added: Thunder MKthunder"
+    )
     assert where(project / "build", [*GUARDIAN_WORDS, "555-0177"]) == []
 
 
@@ -85,8 +91,7 @@ def test_contact_deleted_while_visible_is_reported_removed(project: Path) -> Non
     del data["contacts"]["people"][1]
     write_profile(project, "testa", data)
     build(project)
-    assert changes(project).endswith(
-        "Contact removed: Guardian MKguardrole: Denise MKguardname, 555-0188")
+    assert changes(project).endswith("Contact removed: Guardian MKguardrole: Denise MKguardname, 555-0188")
 
 
 def test_contact_narrowed_then_deleted_is_never_shown_again(project: Path) -> None:
@@ -105,9 +110,18 @@ def test_contact_narrowed_then_deleted_is_never_shown_again(project: Path) -> No
 
 
 def with_care_team_consent(data: dict[str, Any], expires: str) -> dict[str, Any]:
-    data["consents"] = [{"id": "roi-ct", "recipient": "care-team", "sections": ["behavioral_health"],
-                         "authority": "person", "granted": "2026-01-01", "expires": expires,
-                         "recorded_by": "Sam MKrecorder", "document_ref": "ROI MKdocref"}]
+    data["consents"] = [
+        {
+            "id": "roi-ct",
+            "recipient": "care-team",
+            "sections": ["behavioral_health"],
+            "authority": "person",
+            "granted": "2026-01-01",
+            "expires": expires,
+            "recorded_by": "Sam MKrecorder",
+            "document_ref": "ROI MKdocref",
+        }
+    ]
     return data
 
 
@@ -119,8 +133,10 @@ def test_consent_lapsing_by_date_is_not_reported(project: Path) -> None:
     data["crisis_plan"]["triggers"].append("Thunder MKthunder")
     write_profile(project, "testa", data)
     build(project, as_of="2026-12-01")  # the first day the consent no longer applies
-    assert changes(project) == ("What changed since the last version Since version 2, recorded 2026-11-18 11:06 UTC: "
-                                "Trigger added: Thunder MKthunder")
+    assert changes(project) == (
+        "What changed since the last version Since version 2, recorded 2026-11-18 11:06 UTC: "
+        "Trigger added: Thunder MKthunder"
+    )
     # Nor kept at rest: the history dropped it from the old revision (was: the whole profile).
     assert where(project / "build", ["MKbehavioralhealth", "MKrecorder", "MKdocref", "MKinternalnotes"]) == []
 
@@ -147,17 +163,28 @@ def test_section_made_internal_is_not_reported(project: Path) -> None:
     write_profile(project, "testa", data)
     build(project)
     # Was: "Health history removed" next to the new trigger.
-    assert changes(project) == ("What changed since the last version Since version 2, recorded 2026-11-18 11:06 UTC: "
-                                "Trigger added: Thunder MKthunder")
+    assert changes(project) == (
+        "What changed since the last version Since version 2, recorded 2026-11-18 11:06 UTC: "
+        "Trigger added: Thunder MKthunder"
+    )
     assert where(project / "build", ["MKhealthhistory"]) == []
 
 
 def test_a_change_only_another_audience_sees_is_not_counted(project: Path) -> None:
     """Behavioral health reaches the mobile crisis clinician (consent), not the care team."""
     data = profile()
-    data["consents"] = [{"id": "roi-mc", "recipient": "mobile-crisis", "sections": ["behavioral_health"],
-                         "authority": "person", "granted": "2026-01-01", "expires": "2027-06-01",
-                         "recorded_by": "Sam", "document_ref": "ROI-1"}]
+    data["consents"] = [
+        {
+            "id": "roi-mc",
+            "recipient": "mobile-crisis",
+            "sections": ["behavioral_health"],
+            "authority": "person",
+            "granted": "2026-01-01",
+            "expires": "2027-06-01",
+            "recorded_by": "Sam",
+            "document_ref": "ROI-1",
+        }
+    ]
     write_profile(project, "testa", data)
     build(project, fmt="html")
     data["behavioral_health"]["text"] = "Behavioral MKnewbh"

@@ -16,34 +16,52 @@ NAMES = {"Chinese": "王秀英", "Arabic": "فاطمة", "Hebrew": "אברהם"}
 
 
 def medications(count: int, **extra: object) -> list[dict]:
-    return [{"name": f"Medicine{i}", "dose": "5 mg", "route": "by mouth", "schedule": "8 am and 8 pm",
-             "purpose": "a condition that needs a longer description here", **extra} for i in range(1, count + 1)]
+    return [
+        {
+            "name": f"Medicine{i}",
+            "dose": "5 mg",
+            "route": "by mouth",
+            "schedule": "8 am and 8 pm",
+            "purpose": "a condition that needs a longer description here",
+            **extra,
+        }
+        for i in range(1, count + 1)
+    ]
 
 
 def test_check_suggests_high_alert_for_a_listed_drug_class_and_names_no_text(project: Path) -> None:
     data = marked_profile()
-    data["medications"]["items"] = [{"name": "Warfarin sodium", "dose": "5 mg", "route": "by mouth",
-                                     "schedule": "6 pm", "purpose": "clots"},
-                                    {"name": "Insulin lispro", "dose": "4 units", "route": "injection",
-                                     "schedule": "meals", "purpose": "diabetes", "high_alert": True},
-                                    {"name": "Metformin", "dose": "500 mg", "route": "by mouth",
-                                     "schedule": "8 am", "purpose": "diabetes"}]
+    data["medications"]["items"] = [
+        {"name": "Warfarin sodium", "dose": "5 mg", "route": "by mouth", "schedule": "6 pm", "purpose": "clots"},
+        {
+            "name": "Insulin lispro",
+            "dose": "4 units",
+            "route": "injection",
+            "schedule": "meals",
+            "purpose": "diabetes",
+            "high_alert": True,
+        },
+        {"name": "Metformin", "dose": "500 mg", "route": "by mouth", "schedule": "8 am", "purpose": "diabetes"},
+    ]
     write_profile(project, "testa", data)
     out = run_cli("check", "--root", str(project), "--as-of", "2026-02-01").output
     lines = [line for line in out.splitlines() if "high_alert" in line]
     assert len(lines) == 1, out  # the marked insulin and the metformin get none
     assert lines[0].startswith("people/testa/profile.yaml:")
-    assert lines[0].endswith(": medications.items[0].name: warning: looks like a blood thinner (anticoagulant) "
-                             "(bleeding risk after a fall or injury): if it is, add high_alert: true so responders "
-                             "see it first on page 1")
+    assert lines[0].endswith(
+        ": medications.items[0].name: warning: looks like a blood thinner (anticoagulant) "
+        "(bleeding risk after a fall or injury): if it is, add high_alert: true so responders "
+        "see it first on page 1"
+    )
     assert "Warfarin" not in out and "Metformin" not in out
 
 
 def test_check_warns_about_characters_no_installed_font_covers(project: Path) -> None:
     data = marked_profile()
     data["contacts"]["people"][0]["name"] = f"Ana {KHITAN}"
-    data["contacts"]["people"].append({"role": "Sister", "name": NAMES["Chinese"], "phone": "555-0104",
-                                       "when_to_call": "Evenings"})
+    data["contacts"]["people"].append(
+        {"role": "Sister", "name": NAMES["Chinese"], "phone": "555-0104", "when_to_call": "Evenings"}
+    )
     write_profile(project, "testa", data)
     out = run_cli("check", "--root", str(project), "--as-of", "2026-02-01").output
     lines = [line for line in out.splitlines() if "no installed font" in line]
@@ -55,15 +73,22 @@ def test_check_warns_about_characters_no_installed_font_covers(project: Path) ->
 def test_a_long_packet_is_a_note_and_its_manifest_says_what_continued(project: Path) -> None:
     data = marked_profile()
     data["medications"]["items"] = medications(12)
-    data["contacts"]["people"] += [{"role": f"Helper {i}", "name": f"Person {i}", "phone": f"555-011{i}",
-                                    "when_to_call": "When the person asks for them by name, day or night"}
-                                   for i in range(5)]
+    data["contacts"]["people"] += [
+        {
+            "role": f"Helper {i}",
+            "name": f"Person {i}",
+            "phone": f"555-011{i}",
+            "when_to_call": "When the person asks for them by name, day or night",
+        }
+        for i in range(5)
+    ]
     write_profile(project, "testa", data)
     result = run_cli("check", "--root", str(project), "--as-of", "2026-02-01")
     assert result.exit_code == 0, result.output
     notes = [line for line in result.output.splitlines() if ": note: " in line]
-    assert notes and notes[0].startswith("people/testa/profile.yaml: note: responder-packet runs to 2 pages; "
-                                         "page 1 holds the page-1 list; continued: "), result.output
+    assert notes and notes[0].startswith(
+        "people/testa/profile.yaml: note: responder-packet runs to 2 pages; page 1 holds the page-1 list; continued: "
+    ), result.output
     quick = run_cli("check", "--quick", "--root", str(project), "--as-of", "2026-02-01")
     assert quick.exit_code == 0 and ": note: " not in quick.output  # --quick lays nothing out
     built = run_cli("build", "--root", str(project), "--as-of", "2026-02-01", "--person", "testa")
@@ -85,8 +110,10 @@ def test_a_long_packet_is_a_note_and_its_manifest_says_what_continued(project: P
 
 def test_non_latin_names_print_in_an_embedded_noto_font(project: Path) -> None:
     data = marked_profile()
-    data["contacts"]["people"] += [{"role": f"Contact {script}", "name": name, "phone": f"555-012{i}",
-                                    "when_to_call": "Any time"} for i, (script, name) in enumerate(NAMES.items())]
+    data["contacts"]["people"] += [
+        {"role": f"Contact {script}", "name": name, "phone": f"555-012{i}", "when_to_call": "Any time"}
+        for i, (script, name) in enumerate(NAMES.items())
+    ]
     write_profile(project, "testa", data)
     result = run_cli("build", "--root", str(project), "--as-of", "2026-02-01", "--person", "testa")
     assert result.exit_code == 0, result.output
@@ -98,6 +125,9 @@ def test_non_latin_names_print_in_an_embedded_noto_font(project: Path) -> None:
         assert printed, script
         assert all("Noto" in c["fontname"] for c in printed), (script, {c["fontname"] for c in printed})
     with pikepdf.open(path) as pdf:
-        noto = [o for o in pdf.objects if isinstance(o, pikepdf.Dictionary) and o.get("/Type") == "/FontDescriptor"
-                and "Noto" in str(o.FontName)]
+        noto = [
+            o
+            for o in pdf.objects
+            if isinstance(o, pikepdf.Dictionary) and o.get("/Type") == "/FontDescriptor" and "Noto" in str(o.FontName)
+        ]
         assert noto and all(any(k in d for k in ("/FontFile", "/FontFile2", "/FontFile3")) for d in noto)

@@ -51,8 +51,9 @@ def test_injected_html_in_free_text_renders_inert(project: Path) -> None:
     data = marked_profile()
     data["communication"]["how_i_communicate"] = 'Hi <script>alert("x")</script> there'
     data["behavioral_health"]["sharing"] = "responder"
-    data["behavioral_health"]["text"] = ('<img src=x onerror="alert(1)"> **bold** '
-                                         '[link](javascript:alert(1)) ![pic](http://example.com/p.png)')
+    data["behavioral_health"]["text"] = (
+        '<img src=x onerror="alert(1)"> **bold** [link](javascript:alert(1)) ![pic](http://example.com/p.png)'
+    )
     write_profile(project, "testa", data)
     assert run_cli("build", "--root", str(project), "--as-of", AS_OF).exit_code == 0
     path = project / "build" / "testa" / "responder-packet.html"
@@ -62,7 +63,7 @@ def test_injected_html_in_free_text_renders_inert(project: Path) -> None:
     assert soup.find("img", src="x") is None and soup.find("img", src="http://example.com/p.png") is None
     assert all(not attr(a, "href").startswith("javascript:") for a in soup.find_all("a", href=True))
     assert '<script>alert("x")</script>' in soup.get_text()  # shown as text, not run
-    assert soup.find("strong", string="bold") is not None    # Markdown still works
+    assert soup.find("strong", string="bold") is not None  # Markdown still works
     assert "alert" in pdf_text(path.with_suffix(".pdf"))
 
 
@@ -104,11 +105,14 @@ def test_long_medication_list_continues_on_page_two(project: Path) -> None:
         data = marked_profile()
         data["medications"]["items"] = [
             {"name": f"Medicine{i}", "dose": "10 mg", "route": "by mouth", "schedule": "8 am", "purpose": "test"}
-            for i in range(1, count + 1)]
+            for i in range(1, count + 1)
+        ]
         write_profile(project, "testa", data)
         assert run_cli("build", "--root", str(project), "--as-of", AS_OF, "--person", "testa").exit_code == 0
-        return [" ".join((p.extract_text() or "").split())
-                for p in PdfReader(project / "build" / "testa" / "responder-packet.pdf").pages]
+        return [
+            " ".join((p.extract_text() or "").split())
+            for p in PdfReader(project / "build" / "testa" / "responder-packet.pdf").pages
+        ]
 
     assert len(packet_pages(12)) == 1
     pages = packet_pages(80)
@@ -125,8 +129,9 @@ def test_long_medication_list_continues_on_page_two(project: Path) -> None:
 def test_photo_is_embedded_with_alt_text(demo_build: Path) -> None:
     soup = html_soup(demo_build / "jay-t" / "responder-packet.html")
     img = soup.select_one(".photo img")
-    assert (img is not None and img["alt"] == "Photo of Jay"
-            and attr(img, "src").startswith("data:image/svg+xml;base64,"))
+    assert (
+        img is not None and img["alt"] == "Photo of Jay" and attr(img, "src").startswith("data:image/svg+xml;base64,")
+    )
     from pypdf import PdfReader
     from pypdf.generic import DictionaryObject
 
@@ -143,5 +148,7 @@ def test_missing_photo_file_is_an_error(project: Path) -> None:
     out = run_cli("check", "--root", str(project)).output
     line = next(i for i, row in enumerate(path.read_text().splitlines(), 1) if "photo: me.jpg" in row)
     # The message names the field, not the file: a file name can carry a name or a diagnosis.
-    assert (f"people/testa/profile.yaml:{line}: identity.photo: photo file not found next to the profile: "
-            "add it or remove the line") in out.splitlines()
+    assert (
+        f"people/testa/profile.yaml:{line}: identity.photo: photo file not found next to the profile: "
+        "add it or remove the line"
+    ) in out.splitlines()

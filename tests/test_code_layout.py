@@ -20,9 +20,9 @@ ORDER = ["model", "pipeline", "project", "builder", "features", "commands", "cli
 FEATURES = {"check", "copies", "drill", "audit", "watch"}
 # The known exceptions ARCHITECTURE.md lists, as (importing module, imported folder).
 EXCEPTIONS = {
-    ("audit/report.py", "drill"), ("audit/summary.py", "drill"),
+    ("audit/report.py", "drill"),
+    ("audit/summary.py", "drill"),
     ("check/status.py", "copies"),
-    ("pipeline/paginate.py", "builder"),
 }
 MAX_LINES = 330  # "no module over about 300 lines": 300 and a tenth
 
@@ -71,8 +71,11 @@ def test_model_imports_no_other_folder() -> None:
 
 
 def test_no_module_grows_far_past_300_lines() -> None:
-    long = {p.relative_to(PACKAGE).as_posix(): n for p in modules()
-            if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+    long = {
+        p.relative_to(PACKAGE).as_posix(): n
+        for p in modules()
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
     assert long == {}
 
 
@@ -91,8 +94,11 @@ def tool(name: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize("args", [["check", "packetgen", "tests", "bench"],
-                                  ["format", "--check", "packetgen", "tests", "bench"]], ids=["lint", "format"])
+@pytest.mark.parametrize(
+    "args",
+    [["check", "packetgen", "tests", "bench"], ["format", "--check", "packetgen", "tests", "bench"]],
+    ids=["lint", "format"],
+)
 def test_ruff_is_clean(args: list[str]) -> None:
     done = subprocess.run([tool("ruff"), *args], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr

@@ -46,10 +46,27 @@ BY_RIGHT = {
 
 # What each template lays out when allowed (the rest never appears in that template at all).
 TEMPLATE_SHOWS = {
-    "responder-packet": {"communication", "baseline", "allergies", "medications", "risks", "decision_maker",
-                         "contacts", "behavioral_health", "crisis_plan"},
-    "crisis-plan": {"crisis_plan", "communication", "baseline", "risks", "contacts", "health_history",
-                    "behavioral_health", "internal_notes"},
+    "responder-packet": {
+        "communication",
+        "baseline",
+        "allergies",
+        "medications",
+        "risks",
+        "decision_maker",
+        "contacts",
+        "behavioral_health",
+        "crisis_plan",
+    },
+    "crisis-plan": {
+        "crisis_plan",
+        "communication",
+        "baseline",
+        "risks",
+        "contacts",
+        "health_history",
+        "behavioral_health",
+        "internal_notes",
+    },
 }
 
 MARKERS = {name: marker(name) for name in SECTION_NAMES}
@@ -61,33 +78,73 @@ def allowed(section: str, sharing: str, audience: str, consents: list[dict[str, 
         return True
     if sharing != "consent":
         return False
-    return any(c["recipient"] == audience and section in c["sections"]
-               and dt.date.fromisoformat(c["granted"]) <= day < dt.date.fromisoformat(c["expires"])
-               for c in consents)
+    return any(
+        c["recipient"] == audience
+        and section in c["sections"]
+        and dt.date.fromisoformat(c["granted"]) <= day < dt.date.fromisoformat(c["expires"])
+        for c in consents
+    )
 
 
 def matrix_profile() -> dict[str, Any]:
     """Every class in use, plus consents in force and expired. (A consent granted after the build date
     is an input error, see ``test_consent_granted_after_the_build_date_is_an_error``.)"""
     data = marked_profile()
-    classes = {"communication": "responder", "baseline": "care-team", "allergies": "consent",
-               "medications": "internal", "risks": "consent", "decision_maker": "care-team",
-               "contacts": "responder", "crisis_plan": "consent", "health_history": "care-team",
-               "behavioral_health": "consent", "internal_notes": "internal"}
+    classes = {
+        "communication": "responder",
+        "baseline": "care-team",
+        "allergies": "consent",
+        "medications": "internal",
+        "risks": "consent",
+        "decision_maker": "care-team",
+        "contacts": "responder",
+        "crisis_plan": "consent",
+        "health_history": "care-team",
+        "behavioral_health": "consent",
+        "internal_notes": "internal",
+    }
     for name, sharing in classes.items():
         data[name]["sharing"] = sharing
-    data["contacts"]["people"].append({"role": "Sister", "name": f"Sis {MARKERS['contact_override']}",
-                                       "phone": "555-0104", "when_to_call": "If asked", "sharing": "consent"})
+    data["contacts"]["people"].append(
+        {
+            "role": "Sister",
+            "name": f"Sis {MARKERS['contact_override']}",
+            "phone": "555-0104",
+            "when_to_call": "If asked",
+            "sharing": "consent",
+        }
+    )
     data["consents"] = [
-        {"id": "in-force", "recipient": "mobile-crisis", "sections": ["allergies", "behavioral_health", "contacts"],
-         "authority": "person", "granted": "2026-01-01", "expires": "2027-01-01", "recorded_by": "Sam",
-         "document_ref": "ROI-1"},
-        {"id": "expired", "recipient": "emergency-responders", "sections": ["allergies", "risks"],
-         "authority": "guardian", "granted": "2025-01-01", "expires": "2026-01-01", "recorded_by": "Sam",
-         "document_ref": "ROI-2"},
-        {"id": "family", "recipient": "family", "sections": ["crisis_plan", "risks"],
-         "authority": "person", "granted": "2026-06-01", "expires": "2026-12-01", "recorded_by": "Sam",
-         "document_ref": "ROI-4"},
+        {
+            "id": "in-force",
+            "recipient": "mobile-crisis",
+            "sections": ["allergies", "behavioral_health", "contacts"],
+            "authority": "person",
+            "granted": "2026-01-01",
+            "expires": "2027-01-01",
+            "recorded_by": "Sam",
+            "document_ref": "ROI-1",
+        },
+        {
+            "id": "expired",
+            "recipient": "emergency-responders",
+            "sections": ["allergies", "risks"],
+            "authority": "guardian",
+            "granted": "2025-01-01",
+            "expires": "2026-01-01",
+            "recorded_by": "Sam",
+            "document_ref": "ROI-2",
+        },
+        {
+            "id": "family",
+            "recipient": "family",
+            "sections": ["crisis_plan", "risks"],
+            "authority": "person",
+            "granted": "2026-06-01",
+            "expires": "2026-12-01",
+            "recorded_by": "Sam",
+            "document_ref": "ROI-4",
+        },
     ]
     return data
 
@@ -96,22 +153,34 @@ def expected_markers(data: dict[str, Any], template: str, audience: str, day: dt
     shows = TEMPLATE_SHOWS[template]
     out = {}
     for name in SECTION_NAMES:
-        out[MARKERS[name]] = name in shows and allowed(name, data[name].get("sharing") or DEFAULTS[name],
-                                                       audience, data["consents"], day)
+        out[MARKERS[name]] = name in shows and allowed(
+            name, data[name].get("sharing") or DEFAULTS[name], audience, data["consents"], day
+        )
     contacts_shown = out[MARKERS["contacts"]]
-    out[MARKERS["contact_override"]] = contacts_shown and allowed("contacts", "consent", audience,
-                                                                  data["consents"], day)
+    out[MARKERS["contact_override"]] = contacts_shown and allowed(
+        "contacts", "consent", audience, data["consents"], day
+    )
     return out
 
 
-DEFAULTS = {"communication": "responder", "baseline": "responder", "allergies": "responder",
-            "medications": "responder", "risks": "responder", "decision_maker": "responder",
-            "contacts": "responder", "crisis_plan": "care-team", "health_history": "care-team",
-            "behavioral_health": "consent", "internal_notes": "internal"}
+DEFAULTS = {
+    "communication": "responder",
+    "baseline": "responder",
+    "allergies": "responder",
+    "medications": "responder",
+    "risks": "responder",
+    "decision_maker": "responder",
+    "contacts": "responder",
+    "crisis_plan": "care-team",
+    "health_history": "care-team",
+    "behavioral_health": "consent",
+    "internal_notes": "internal",
+}
 
 
-def render_for(project: Path, person_id: str, template: str, audience: str,
-               day: dt.date) -> tuple[Rendered, PersonRecord]:
+def render_for(
+    project: Path, person_id: str, template: str, audience: str, day: dt.date
+) -> tuple[Rendered, PersonRecord]:
     """Render a template for any audience through the real select and render stages."""
     record = load_person(open_project(project), person_id, as_of=day)
     assert record.profile is not None, record.problems
@@ -127,8 +196,9 @@ def pdf_renderer() -> PdfRenderer:
 
 @pytest.mark.parametrize("template", sorted(TEMPLATE_SHOWS))
 @pytest.mark.parametrize("audience", sorted(AUDIENCES))
-def test_marker_present_iff_policy_allows(project: Path, tmp_path: Path, pdf_renderer: PdfRenderer,
-                                          template: str, audience: str) -> None:
+def test_marker_present_iff_policy_allows(
+    project: Path, tmp_path: Path, pdf_renderer: PdfRenderer, template: str, audience: str
+) -> None:
     data = matrix_profile()
     write_profile(project, "testa", data)
     doc, _ = render_for(project, "testa", template, audience, AS_OF_DATE)
@@ -154,8 +224,16 @@ def test_internal_and_unconsented_never_reach_the_ems_sheet(project: Path) -> No
     html = (folder / "responder-packet.html").read_text()
     text = pdf_text(folder / "responder-packet.pdf")
     meta = pdf_metadata_text(folder / "responder-packet.pdf")
-    for name in ("baseline", "medications", "risks", "decision_maker", "crisis_plan", "health_history",
-                 "behavioral_health", "internal_notes"):
+    for name in (
+        "baseline",
+        "medications",
+        "risks",
+        "decision_maker",
+        "crisis_plan",
+        "health_history",
+        "behavioral_health",
+        "internal_notes",
+    ):
         for where in (html, text, meta):
             assert MARKERS[name] not in where
     assert MARKERS["communication"] in html and MARKERS["communication"] in text
@@ -179,8 +257,11 @@ def test_manifest_gives_reasons(project: Path) -> None:
     manifest = json.loads((project / "build" / "testa" / "responder-packet.manifest.json").read_text())
     rows = {row["section"]: (row["included"], row["sharing"], row["reason"]) for row in manifest["sections"]}
     assert manifest["audience"] == "emergency-responders"
-    assert rows["communication"] == (True, "responder",
-                                     "class responder: shared with Emergency responders (EMS, police)")
+    assert rows["communication"] == (
+        True,
+        "responder",
+        "class responder: shared with Emergency responders (EMS, police)",
+    )
     # Expired consent, internal class, no consent record: one wording, no class, no consent id,
     # exactly what a profile without the section gets (issue 12).
     for name in ("allergies", "medications", "behavioral_health"):
@@ -205,8 +286,9 @@ def test_expiry_flips_exactly_the_covered_sections(project: Path, day: str, show
         assert (word in doc.html) is shown
     for word in set(MARKERS.values()) - covered:
         assert (word in doc.html) is (word in before.html)
-    changed = {(a["section"], a["included"]) for a in before.manifest["sections"]} ^ \
-              {(b["section"], b["included"]) for b in doc.manifest["sections"]}
+    changed = {(a["section"], a["included"]) for a in before.manifest["sections"]} ^ {
+        (b["section"], b["included"]) for b in doc.manifest["sections"]
+    }
     assert {name for name, _ in changed} <= {"allergies", "behavioral_health", "contacts.shown[1]"}
     # allergies and behavioral health flip; the sister's own row goes (a withheld contact has none).
     assert len(changed) == (0 if shown else 5)
@@ -219,8 +301,18 @@ def test_explain_prints_the_decision_table(project: Path) -> None:
     lines = result.output.splitlines()
     assert lines[0].startswith("responder-packet for testa: audience Emergency responders")
     row = next(line for line in lines if " allergies " in line)
-    assert row.split() == ["withheld", "allergies", "-", "not", "shared", "with", "Emergency", "responders",
-                           "(EMS,", "police)"]
+    assert row.split() == [
+        "withheld",
+        "allergies",
+        "-",
+        "not",
+        "shared",
+        "with",
+        "Emergency",
+        "responders",
+        "(EMS,",
+        "police)",
+    ]
     assert "Sister" not in result.output and "contacts." not in result.output
     mobile = run_cli("explain", "--root", str(project), "--as-of", AS_OF, "testa", "mobile-crisis-packet")
     row = next(line for line in mobile.output.splitlines() if "contacts.shown[1]" in line)
@@ -239,27 +331,46 @@ BUILD_DAYS = st.dates(min_value=dt.date(2026, 1, 5), max_value=dt.date(2027, 12,
 def consent_records(draw: st.DrawFn) -> dict[str, Any]:
     granted = draw(DAYS)
     length = draw(st.integers(min_value=1, max_value=400))
-    return {"id": f"c{draw(st.integers(0, 10_000))}", "recipient": draw(st.sampled_from(sorted(AUDIENCES))),
-            "sections": draw(st.lists(st.sampled_from(SECTION_NAMES), min_size=1, max_size=4, unique=True)),
-            "authority": "person", "granted": granted.isoformat(),
-            "expires": (granted + dt.timedelta(days=length)).isoformat(), "recorded_by": "x", "document_ref": "y"}
+    return {
+        "id": f"c{draw(st.integers(0, 10_000))}",
+        "recipient": draw(st.sampled_from(sorted(AUDIENCES))),
+        "sections": draw(st.lists(st.sampled_from(SECTION_NAMES), min_size=1, max_size=4, unique=True)),
+        "authority": "person",
+        "granted": granted.isoformat(),
+        "expires": (granted + dt.timedelta(days=length)).isoformat(),
+        "recorded_by": "x",
+        "document_ref": "y",
+    }
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(classes=st.fixed_dictionaries({name: CLASSES for name in SECTION_NAMES}),
-       override=st.one_of(st.none(), CLASSES),
-       consents=st.lists(consent_records(), max_size=4, unique_by=lambda c: c["id"]),
-       audience=st.sampled_from(sorted(AUDIENCES)), template=st.sampled_from(sorted(TEMPLATE_SHOWS)),
-       day=BUILD_DAYS)
-def test_generated_profiles_respect_the_boundary(tmp_path_factory: pytest.TempPathFactory, classes: dict[str, str],
-                                                 override: str | None, consents: list[dict[str, Any]],
-                                                 audience: str, template: str, day: dt.date) -> None:
+@given(
+    classes=st.fixed_dictionaries({name: CLASSES for name in SECTION_NAMES}),
+    override=st.one_of(st.none(), CLASSES),
+    consents=st.lists(consent_records(), max_size=4, unique_by=lambda c: c["id"]),
+    audience=st.sampled_from(sorted(AUDIENCES)),
+    template=st.sampled_from(sorted(TEMPLATE_SHOWS)),
+    day=BUILD_DAYS,
+)
+def test_generated_profiles_respect_the_boundary(
+    tmp_path_factory: pytest.TempPathFactory,
+    classes: dict[str, str],
+    override: str | None,
+    consents: list[dict[str, Any]],
+    audience: str,
+    template: str,
+    day: dt.date,
+) -> None:
     project = tmp_path_factory.mktemp("gen")
     data = marked_profile()
     for name, sharing in classes.items():
         data[name]["sharing"] = sharing
-    extra: dict[str, Any] = {"role": "Sister", "name": f"Sis {MARKERS['contact_override']}", "phone": "555-0104",
-                             "when_to_call": "If asked"}
+    extra: dict[str, Any] = {
+        "role": "Sister",
+        "name": f"Sis {MARKERS['contact_override']}",
+        "phone": "555-0104",
+        "when_to_call": "If asked",
+    }
     if override:
         extra["sharing"] = override
     data["contacts"]["people"].append(extra)
@@ -271,12 +382,14 @@ def test_generated_profiles_respect_the_boundary(tmp_path_factory: pytest.TempPa
     expected = expected_markers(data, template, audience, day)
     contacts_shown = expected[MARKERS["contacts"]]
     expected[MARKERS["contact_override"]] = contacts_shown and allowed(
-        "contacts", override or classes["contacts"], audience, consents, day)
+        "contacts", override or classes["contacts"], audience, consents, day
+    )
     for word, should in expected.items():
         assert (word in doc.html) is should, (word, audience, template)
 
 
 # --- consent records are validated -------------------------------------------------------------
+
 
 def consent_problem_output(project: Path, **changes: Any) -> str:
     data = matrix_profile()

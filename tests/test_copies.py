@@ -44,8 +44,8 @@ def edit(root: Path, person_id: str, change: Any) -> None:
 
 def copies_lines(status: str, person: str) -> list[str]:
     """The person's printed-copies block of `packetgen status` (empty if none)."""
-    block = status[status.index(f"\n{person} ("):]
-    block = block[:block.find("\n\n")] if "\n\n" in block[1:] else block
+    block = status[status.index(f"\n{person} (") :]
+    block = block[: block.find("\n\n")] if "\n\n" in block[1:] else block
     lines = block.splitlines()
     start = next((i for i, line in enumerate(lines) if line.startswith("  printed copies:")), None)
     return [] if start is None else lines[start:]
@@ -57,6 +57,7 @@ def demo(tmp_path: Path) -> Path:
 
 
 # --- the demo person ---------------------------------------------------------------------------
+
 
 def test_a_demo_person_keeps_copies_in_three_places() -> None:
     data = yaml.safe_load((REPO / "people" / "dana-k" / "profile.yaml").read_text())
@@ -81,22 +82,36 @@ def test_demo_status_lists_the_stale_and_missing_copies() -> None:
 
 # --- staleness follows what each document shows --------------------------------------------------
 
+
 def confirm_everything(root: Path) -> None:
     for place in ("fridge", "go-bag", "peer-group"):
-        cli("copies", "confirm", "dana-k", place, "--by", "shift lead", "--on", "2026-11-20", "--as-of", AS_OF,
-            root=root)
+        cli(
+            "copies",
+            "confirm",
+            "dana-k",
+            place,
+            "--by",
+            "shift lead",
+            "--on",
+            "2026-11-20",
+            "--as-of",
+            AS_OF,
+            root=root,
+        )
 
 
 def test_a_plan_change_stales_exactly_the_copies_whose_document_shows_it(demo: Path) -> None:
     confirm_everything(demo)
     assert copies_lines(cli("status", "--as-of", AS_OF, "--person", "dana-k", root=demo, code=1), "dana-k") == [
-        "  printed copies: 5 current, 0 stale"]
+        "  printed copies: 5 current, 0 stale"
+    ]
 
     # A new trigger: only the crisis plan shows triggers (the EMS sheet's audience does not get the
     # care-team crisis plan), so only the go-bag's crisis plan is stale, not the fridge's packet.
     def add_trigger(data: dict[str, Any]) -> None:
         data["crisis_plan"]["triggers"].append("Loud music at night")
         data["plan"]["version"] = 8
+
     edit(demo, "dana-k", add_trigger)
     assert copies_lines(cli("status", "--as-of", AS_OF, "--person", "dana-k", root=demo, code=1), "dana-k") == [
         "  printed copies: 4 current, 1 stale",
@@ -107,6 +122,7 @@ def test_a_plan_change_stales_exactly_the_copies_whose_document_shows_it(demo: P
     def change_dose(data: dict[str, Any]) -> None:
         data["medications"]["items"][0]["dose"] = "450 mg"
         data["plan"]["version"] = 9
+
     edit(demo, "dana-k", change_dose)
     assert copies_lines(cli("status", "--as-of", AS_OF, "--person", "dana-k", root=demo, code=1), "dana-k") == [
         "  printed copies: 0 current, 5 stale",
@@ -125,9 +141,11 @@ def test_a_version_bump_alone_or_a_hidden_change_stales_nothing(demo: Path) -> N
         data["plan"]["effective"] = "2026-11-21"
         data["internal_notes"]["text"] = "Another internal note"  # internal: no copied document shows it
         data["behavioral_health"]["text"] = "Changed, consent-only"  # consent for mobile crisis only
+
     edit(demo, "dana-k", bump_and_hide)
     assert copies_lines(cli("status", "--as-of", AS_OF, "--person", "dana-k", root=demo, code=1), "dana-k") == [
-        "  printed copies: 5 current, 0 stale"]
+        "  printed copies: 5 current, 0 stale"
+    ]
 
 
 def test_status_exit_code_4_when_only_copies_are_stale(demo: Path) -> None:
@@ -135,30 +153,36 @@ def test_status_exit_code_4_when_only_copies_are_stale(demo: Path) -> None:
     assert cli("status", "--as-of", AS_OF, "--person", "rosa-m", root=demo, code=0)
 
     def keep_copies(data: dict[str, Any]) -> None:
-        data["copies"] = {"places": [{"location": "fridge", "kept_by": "House staff",
-                                      "documents": ["responder-packet"]}]}
+        data["copies"] = {
+            "places": [{"location": "fridge", "kept_by": "House staff", "documents": ["responder-packet"]}]
+        }
+
     edit(demo, "rosa-m", keep_copies)
     out = cli("status", "--as-of", AS_OF, "--person", "rosa-m", root=demo, code=4)
     assert "    fridge: responder packet: none placed yet, current v3 since" in out
     cli("copies", "confirm", "rosa-m", "fridge", "--by", "house lead", "--as-of", AS_OF, root=demo)
     assert copies_lines(cli("status", "--as-of", AS_OF, "--person", "rosa-m", root=demo, code=0), "rosa-m") == [
-        "  printed copies: 1 current, 0 stale"]
+        "  printed copies: 1 current, 0 stale"
+    ]
 
 
 # --- the ledger ----------------------------------------------------------------------------------
 
+
 def test_confirm_appends_one_line_per_document_and_rebuilds_nothing(demo: Path) -> None:
     cli("build", "--as-of", AS_OF, "--format", "html", "--quiet", root=demo, code=0)
     before = (demo / "people/dana-k/copies.jsonl").read_bytes()
-    out = cli("copies", "confirm", "dana-k", "go-bag", "--by", "shift lead", "--on", "2026-11-21", "--as-of", AS_OF,
-              root=demo)
+    out = cli(
+        "copies", "confirm", "dana-k", "go-bag", "--by", "shift lead", "--on", "2026-11-21", "--as-of", AS_OF, root=demo
+    )
     assert out.startswith("recorded in people/dana-k/copies.jsonl: go-bag responder-packet x1 (plan v7, check ")
     after = (demo / "people/dana-k/copies.jsonl").read_bytes()
     assert after.startswith(before)
-    new = [json.loads(line) for line in after[len(before):].decode().splitlines()]
+    new = [json.loads(line) for line in after[len(before) :].decode().splitlines()]
     assert [(n["location"], n["document"], n["count"], n["plan_version"], n["placed_on"], n["by"]) for n in new] == [
         ("go-bag", "responder-packet", 1, 7, "2026-11-21", "shift lead"),
-        ("go-bag", "crisis-plan", 1, 7, "2026-11-21", "shift lead")]
+        ("go-bag", "crisis-plan", 1, 7, "2026-11-21", "shift lead"),
+    ]
     # Not a document input: nothing is rebuilt, the source fingerprints stay, the index counts move.
     rebuilt = cli("build", "--as-of", AS_OF, "--format", "html", "--quiet", root=demo, code=0)
     assert ": 0 documents rebuilt" in rebuilt
@@ -169,10 +193,15 @@ def test_confirm_appends_one_line_per_document_and_rebuilds_nothing(demo: Path) 
 def test_confirm_refuses_an_unknown_place_or_a_bad_name(demo: Path) -> None:
     before = (demo / "people/dana-k/copies.jsonl").read_bytes()
     out = cli("copies", "confirm", "dana-k", "garage", "--by", "me", root=demo, code=1)
-    line = next(i for i, text in enumerate((demo / "people/dana-k/profile.yaml").read_text().splitlines(), 1)
-                if text.startswith("  places:"))
-    assert (f"people/dana-k/profile.yaml:{line}: copies.places: no place with that location name: add it under "
-            "copies.places, or check the spelling") in out
+    line = next(
+        i
+        for i, text in enumerate((demo / "people/dana-k/profile.yaml").read_text().splitlines(), 1)
+        if text.startswith("  places:")
+    )
+    assert (
+        f"people/dana-k/profile.yaml:{line}: copies.places: no place with that location name: add it under "
+        "copies.places, or check the spelling"
+    ) in out
     assert "garage" not in out
     bad = run_cli("copies", "confirm", "--root", str(demo), "dana-k", "Dad's House", "--by", "me")
     assert bad.exit_code == 2 and "Dad" not in bad.output
@@ -189,10 +218,14 @@ def test_a_bad_ledger_line_gets_file_and_line_and_loses_nothing(demo: Path) -> N
     ledger.write_text("\n".join(lines) + "\n")
     original = ledger.read_bytes()
     out = cli("status", "--as-of", AS_OF, "--person", "dana-k", root=demo, code=1)
-    assert ("    people/dana-k/copies.jsonl:2: placed_on: not a date, YYYY-MM-DD: restore the line from version "
-            "control, or delete it and confirm those copies again") in out
-    assert ("    people/dana-k/copies.jsonl:3: damaged line: not a complete JSON record: restore the line from "
-            "version control, or delete it and confirm those copies again") in out
+    assert (
+        "    people/dana-k/copies.jsonl:2: placed_on: not a date, YYYY-MM-DD: restore the line from version "
+        "control, or delete it and confirm those copies again"
+    ) in out
+    assert (
+        "    people/dana-k/copies.jsonl:3: damaged line: not a complete JSON record: restore the line from "
+        "version control, or delete it and confirm those copies again"
+    ) in out
     assert "next tuesday" not in out
     # The other lines still count: the fridge (line 4) is current; the go-bag's packet (line 2) is lost.
     assert "  printed copies: 1 current, 4 stale" in out
@@ -207,22 +240,40 @@ def test_a_bad_ledger_line_gets_file_and_line_and_loses_nothing(demo: Path) -> N
 
 # --- the copies section ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("change", "field", "at", "message"), [
-    ({"location": "Dad's house"}, "copies.places[0].location", "- location:",
-     "not a place name: use a short name of lower-case letters, digits and dashes, e.g. 'fridge' or 'go-bag' "
-     "(you type it in `packetgen copies confirm`); say where exactly under 'where'"),
-    ({"documents": ["responder-packet", "fridge-magnet"]}, "copies.places[0].documents[1]", "- fridge-magnet",
-     "not a document packetgen makes: use one of responder-packet, mobile-crisis-packet, crisis-plan, "
-     "return-checklist-blank, responder-packet-large-print, crisis-plan-large-print"),
-    ({"documents": ["responder-packet", "responder-packet"]}, "copies.places[0].documents", "documents:",
-     "a document is listed twice: list each once and set 'count' for more copies"),
-    ({"count": 0}, "copies.places[0].count", "count:", "write a whole number from 1 to 20"),
-])
-def test_copies_section_errors_name_file_line_and_field(project: Path, change: dict[str, Any], field: str, at: str,
-                                                        message: str) -> None:
+
+@pytest.mark.parametrize(
+    ("change", "field", "at", "message"),
+    [
+        (
+            {"location": "Dad's house"},
+            "copies.places[0].location",
+            "- location:",
+            "not a place name: use a short name of lower-case letters, digits and dashes, e.g. 'fridge' or 'go-bag' "
+            "(you type it in `packetgen copies confirm`); say where exactly under 'where'",
+        ),
+        (
+            {"documents": ["responder-packet", "fridge-magnet"]},
+            "copies.places[0].documents[1]",
+            "- fridge-magnet",
+            "not a document packetgen makes: use one of responder-packet, mobile-crisis-packet, crisis-plan, "
+            "return-checklist-blank, responder-packet-large-print, crisis-plan-large-print",
+        ),
+        (
+            {"documents": ["responder-packet", "responder-packet"]},
+            "copies.places[0].documents",
+            "documents:",
+            "a document is listed twice: list each once and set 'count' for more copies",
+        ),
+        ({"count": 0}, "copies.places[0].count", "count:", "write a whole number from 1 to 20"),
+    ],
+)
+def test_copies_section_errors_name_file_line_and_field(
+    project: Path, change: dict[str, Any], field: str, at: str, message: str
+) -> None:
     data = marked_profile()
-    data["copies"] = {"places": [{"location": "fridge", "kept_by": "House staff", "documents": ["responder-packet"],
-                                  **change}]}
+    data["copies"] = {
+        "places": [{"location": "fridge", "kept_by": "House staff", "documents": ["responder-packet"], **change}]
+    }
     path = write_profile(project, "testa", data)
     out = cli("check", root=project, code=1)
     lines = path.read_text().splitlines()
@@ -238,15 +289,24 @@ def test_copies_cannot_be_shared_and_places_are_unique(project: Path) -> None:
     data["copies"] = {"sharing": "responder", "places": [place, dict(place)]}
     write_profile(project, "testa", data)
     out = cli("check", root=project, code=1)
-    assert ("copies.sharing: where printed copies are kept stays inside the provider: remove 'sharing' "
-            "(or write internal)") in out
+    assert (
+        "copies.sharing: where printed copies are kept stays inside the provider: remove 'sharing' (or write internal)"
+    ) in out
     assert "copies.places: two places have the same location name: give each place its own" in out
 
 
 def test_where_copies_are_kept_never_reaches_a_document_or_rests_in_build(project: Path) -> None:
     data = marked_profile()
-    data["copies"] = {"places": [{"location": "mkplace", "where": "Shelf MKwherecopies",
-                                  "kept_by": "Neighbour MKkeptby", "documents": ["responder-packet", "crisis-plan"]}]}
+    data["copies"] = {
+        "places": [
+            {
+                "location": "mkplace",
+                "where": "Shelf MKwherecopies",
+                "kept_by": "Neighbour MKkeptby",
+                "documents": ["responder-packet", "crisis-plan"],
+            }
+        ]
+    }
     write_profile(project, "testa", data)
     cli("build", "--as-of", AS_OF, "--quiet", root=project, code=0)
     # Not in any document, manifest, the index, the cache or the revision history.

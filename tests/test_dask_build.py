@@ -20,8 +20,9 @@ PEOPLE = ("ana-d", "ben-d")
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[str]:
     """Two worker processes, bound to localhost, no dashboard."""
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address=None) as local:
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    ) as local:
         yield local.scheduler_address
 
 
@@ -45,8 +46,11 @@ def build(root: Path, *args: str) -> str:
 
 
 def outputs(build_dir: Path) -> dict[str, bytes]:
-    return {p.relative_to(build_dir).as_posix(): p.read_bytes() for p in sorted(build_dir.rglob("*"))
-            if p.is_file() and not p.name.startswith(".packetgen-cache")}
+    return {
+        p.relative_to(build_dir).as_posix(): p.read_bytes()
+        for p in sorted(build_dir.rglob("*"))
+        if p.is_file() and not p.name.startswith(".packetgen-cache")
+    }
 
 
 def test_dask_build_equals_the_local_build(people: Path, cluster: str) -> None:

@@ -56,12 +56,12 @@ def test_demo_status_is_the_morning_list() -> None:
     assert result.exit_code == 1, result.output
     out = result.output
     assert out.startswith("Status as of 23 Nov 2026: 1 notification(s) overdue, 1 due, 4 open gate(s)")
-    assert ("  notifications overdue: 1\n    2026-11-21-escalation (escalation): due 22 Nov 2026, 21:05, because "
-            in out)
-    assert ("3 crisis contacts within 30 days (2026-11-02-escalation, 2026-11-10-escalation, "
-            "2026-11-21-escalation)") in out
+    assert "  notifications overdue: 1\n    2026-11-21-escalation (escalation): due 22 Nov 2026, 21:05, because " in out
+    assert (
+        "3 crisis contacts within 30 days (2026-11-02-escalation, 2026-11-10-escalation, 2026-11-21-escalation)"
+    ) in out
     assert "    2026-11-22-medication-disruption (medication disruption): due 23 Nov 2026, 21:30" in out
-    rosa = out[out.index("rosa-m (Rosa)"):]
+    rosa = out[out.index("rosa-m (Rosa)") :]
     assert "open gates: none" in rosa and "notifications overdue: none" in rosa
 
 
@@ -113,7 +113,7 @@ def test_index_links_event_documents_and_marks_incomplete(demo_build: Path) -> N
 def test_readme_status_example_is_the_real_output() -> None:
     readme = (REPO / "README.md").read_text()
     start = readme.index("$ packetgen status --as-of 2026-11-23\n") + len("$ packetgen status --as-of 2026-11-23\n")
-    example = readme[start:readme.index("```", start)]
+    example = readme[start : readme.index("```", start)]
     assert example == run_cli("status", "--root", str(REPO), "--as-of", AS_OF).output
 
 

@@ -20,8 +20,13 @@ def demo_profile(person_id: str) -> Profile:
 
 def responder_values(profile: Profile) -> list[str]:
     """Every responder-class fact that must be on the EMS sheet, read from the profile itself."""
-    values = [profile.identity.preferred_name, profile.identity.legal_name, profile.identity.language,
-              f"Plan version {profile.plan.version}", profile.decision_maker.code_status]
+    values = [
+        profile.identity.preferred_name,
+        profile.identity.legal_name,
+        profile.identity.language,
+        f"Plan version {profile.plan.version}",
+        profile.decision_maker.code_status,
+    ]
     if profile.allergies.items:
         values += [a.substance for a in profile.allergies.items]
     else:
@@ -75,8 +80,14 @@ def test_allergies_come_before_medications_and_contacts(demo_build: Path, person
 def test_crisis_plan_has_plan_sections_with_named_roles(demo_build: Path, person_id: str) -> None:
     profile = demo_profile(person_id)
     soup = html_soup(demo_build / person_id / "crisis-plan.html")
-    for field in ("triggers", "early_warning_signs", "what_helps", "what_to_avoid", "escalation_steps",
-                  "step_down_criteria"):
+    for field in (
+        "triggers",
+        "early_warning_signs",
+        "what_helps",
+        "what_to_avoid",
+        "escalation_steps",
+        "step_down_criteria",
+    ):
         assert soup.select_one(f'[data-field="{field}"]') is not None, field
     pdf = " ".join(pdf_text(demo_build / person_id / "crisis-plan.pdf").split())
     for step in profile.crisis_plan.escalation_steps:

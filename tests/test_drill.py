@@ -59,10 +59,18 @@ def test_drill_page_keeps_the_consent_boundary(project: Path) -> None:
     data = marked_profile()
     data["communication"]["sharing"] = "consent"
     data["communication"]["how_i_say_no"] = "Shakes head"
-    data["consents"] = [{"id": "roi-1", "recipient": "mobile-crisis",
-                         "sections": ["behavioral_health", "communication"], "authority": "person",
-                         "granted": "2026-01-01", "expires": "2027-01-01",
-                         "recorded_by": "Sam Super", "document_ref": "ROI form"}]
+    data["consents"] = [
+        {
+            "id": "roi-1",
+            "recipient": "mobile-crisis",
+            "sections": ["behavioral_health", "communication"],
+            "authority": "person",
+            "granted": "2026-01-01",
+            "expires": "2027-01-01",
+            "recorded_by": "Sam Super",
+            "document_ref": "ROI form",
+        }
+    ]
     write_profile(project, "testa", data)
     assert run_cli("drill", "testa", "--root", str(project), "--as-of", AS_OF).exit_code == 0
     page = project / "build" / "drills" / "testa.html"
@@ -79,8 +87,11 @@ def test_drill_all_and_bad_arguments(tmp_path: Path) -> None:
     root = copy_demo(tmp_path)
     result = run_cli("drill", "--all", "--root", str(root), "--as-of", AS_OF)
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (root / "build" / "drills").glob("*.html")) == ["dana-k.html", "jay-t.html",
-                                                                                   "rosa-m.html"]
+    assert sorted(p.name for p in (root / "build" / "drills").glob("*.html")) == [
+        "dana-k.html",
+        "jay-t.html",
+        "rosa-m.html",
+    ]
     assert run_cli("drill", "--root", str(root)).exit_code == 2
     missing = run_cli("drill", "nobody", "--root", str(root))
     assert missing.exit_code == 2 and "no profile at people/nobody/profile.yaml" in missing.output
@@ -132,9 +143,16 @@ def drill_questions_for(root: Path, person_id: str) -> list[dict]:
 
 def test_answer_key_page_follows_the_layout_when_medications_continue(project: Path) -> None:
     data = marked_profile()
-    data["medications"]["items"] = [{"name": f"Med{i}", "dose": "1 mg", "route": "by mouth", "schedule": "8 am",
-                                     "purpose": "a purpose long enough to take two lines in a column"}
-                                    for i in range(40)]  # more than page 1 holds
+    data["medications"]["items"] = [
+        {
+            "name": f"Med{i}",
+            "dose": "1 mg",
+            "route": "by mouth",
+            "schedule": "8 am",
+            "purpose": "a purpose long enough to take two lines in a column",
+        }
+        for i in range(40)
+    ]  # more than page 1 holds
     write_profile(project, "testa", data)
     from packetgen.builder.records import load_person
     from packetgen.pipeline.pdf import PdfRenderer
@@ -144,27 +162,51 @@ def test_answer_key_page_follows_the_layout_when_medications_continue(project: P
     proj = open_project(project)
     day = dt.date(2026, 11, 23)
     packet = drill_packet(make_environment(proj.templates_dir), proj, load_person(proj, "testa", as_of=day), day)
-    pages = answer_pages(PdfRenderer(proj.styles_dir), packet.print_html,
-                               ["allergies", "medications", "medications_continued"])
+    pages = answer_pages(
+        PdfRenderer(proj.styles_dir), packet.print_html, ["allergies", "medications", "medications_continued"]
+    )
     assert pages == {"allergies": 1, "medications": 1, "medications_continued": 2}
 
 
 # --- import: validate first, append atomically --------------------------------------------------
 
 
-def run_record(drill_id: str = "d-1", person_id: str = "testa", role: str = "EMT",
-               answers: list[dict] | None = None, version: int = 2, fingerprint: str = "abcdef1234") -> dict:
-    return {"drill_id": drill_id, "mode": "browser", "person_id": person_id, "plan_version": version,
-            "fingerprint": fingerprint, "participant_role": role, "started_at": "2026-11-20T10:00:00Z",
-            "finished_at": "2026-11-20T10:05:00Z",
-            "answers": answers or [{"field": "allergies", "question": "What is this person allergic to?",
-                                    "clicked_field": "allergies", "ms": 4200, "correct": True,
-                                    "shown_at": "2026-11-20T10:00:01Z", "answered_at": "2026-11-20T10:00:05Z"}]}
+def run_record(
+    drill_id: str = "d-1",
+    person_id: str = "testa",
+    role: str = "EMT",
+    answers: list[dict] | None = None,
+    version: int = 2,
+    fingerprint: str = "abcdef1234",
+) -> dict:
+    return {
+        "drill_id": drill_id,
+        "mode": "browser",
+        "person_id": person_id,
+        "plan_version": version,
+        "fingerprint": fingerprint,
+        "participant_role": role,
+        "started_at": "2026-11-20T10:00:00Z",
+        "finished_at": "2026-11-20T10:05:00Z",
+        "answers": answers
+        or [
+            {
+                "field": "allergies",
+                "question": "What is this person allergic to?",
+                "clicked_field": "allergies",
+                "ms": 4200,
+                "correct": True,
+                "shown_at": "2026-11-20T10:00:01Z",
+                "answered_at": "2026-11-20T10:00:05Z",
+            }
+        ],
+    }
 
 
 def results_file(path: Path, *runs: dict) -> Path:
-    path.write_text(json.dumps({"format": "packetgen-drill-results", "format_version": 1, "runs": list(runs)},
-                               indent=2))
+    path.write_text(
+        json.dumps({"format": "packetgen-drill-results", "format_version": 1, "runs": list(runs)}, indent=2)
+    )
     return path
 
 
@@ -212,13 +254,20 @@ def test_import_takes_json_numbers_and_refuses_deep_nesting_without_a_traceback(
 def test_malformed_import_changes_nothing_and_names_file_line_field(project: Path) -> None:
     write_profile(project, "testa", marked_profile())
     log = project / "people" / "testa" / "drills.jsonl"
-    assert run_cli("drill", "import", str(results_file(project / "ok.json", run_record("d-1"))),
-                   "--root", str(project)).exit_code == 0
+    assert (
+        run_cli(
+            "drill", "import", str(results_file(project / "ok.json", run_record("d-1"))), "--root", str(project)
+        ).exit_code
+        == 0
+    )
     before = log.read_bytes()
-    bad_answer = run_record("d-2", answers=[
-        {"field": "allergies", "ms": 3000, "correct": True},
-        {"field": "shoe_size", "ms": -5, "correct": "maybe"},
-    ])
+    bad_answer = run_record(
+        "d-2",
+        answers=[
+            {"field": "allergies", "ms": 3000, "correct": True},
+            {"field": "shoe_size", "ms": -5, "correct": "maybe"},
+        ],
+    )
     bad = results_file(project / "bad.json", run_record("d-3"), bad_answer)
     result = run_cli("drill", "import", str(bad), "--root", str(project))
     assert result.exit_code == 1
@@ -231,13 +280,17 @@ def test_malformed_import_changes_nothing_and_names_file_line_field(project: Pat
     assert log.read_bytes() == before  # byte-identical: the good run d-3 in the same file was not appended
 
     # A field that is not an answer key, a person with no profile, broken JSON: each refused, log unchanged.
-    unknown = results_file(project / "unknown.json", run_record("d-4", answers=[{"field": "shoe_size", "ms": 1,
-                                                                                  "correct": True}]))
+    unknown = results_file(
+        project / "unknown.json", run_record("d-4", answers=[{"field": "shoe_size", "ms": 1, "correct": True}])
+    )
     nobody = results_file(project / "nobody.json", run_record("d-5", person_id="nobody"))
     broken = project / "broken.json"
     broken.write_text('{"format": "packetgen-drill-results",\n "runs": [\n')
-    for path, message in ((unknown, "unknown field 'shoe_size'"), (nobody, "no profile for 'nobody'"),
-                          (broken, "broken.json:3: not valid JSON")):
+    for path, message in (
+        (unknown, "unknown field 'shoe_size'"),
+        (nobody, "no profile for 'nobody'"),
+        (broken, "broken.json:3: not valid JSON"),
+    ):
         result = run_cli("drill", "import", str(path), "--root", str(project))
         assert result.exit_code == 1 and message in result.output, result.output
         assert log.read_bytes() == before
@@ -251,37 +304,54 @@ def test_import_paper_csv(project: Path) -> None:
     write_profile(project, "testa", marked_profile())
     header = ",".join(PAPER_COLUMNS)
     csv_path = project / "paper.csv"
-    csv_path.write_text("\n".join([
-        header,
-        "p1,testa,2,abcdef1234,Support staff,2026-11-21,1,allergies,6.5,yes",
-        "p1,testa,2,abcdef1234,Support staff,2026-11-21,2,mobility,14,no",
-        "p2,testa,2,abcdef1234,EMT,2026-11-21,1,allergies,3.25,Y",
-    ]) + "\n")
+    csv_path.write_text(
+        "\n".join(
+            [
+                header,
+                "p1,testa,2,abcdef1234,Support staff,2026-11-21,1,allergies,6.5,yes",
+                "p1,testa,2,abcdef1234,Support staff,2026-11-21,2,mobility,14,no",
+                "p2,testa,2,abcdef1234,EMT,2026-11-21,1,allergies,3.25,Y",
+            ]
+        )
+        + "\n"
+    )
     result = run_cli("drill", "import", str(csv_path), "--root", str(project))
     assert result.exit_code == 0, result.output
     entries = [json.loads(line) for line in (project / "people" / "testa" / "drills.jsonl").read_text().splitlines()]
     assert [(e["drill_id"], e["mode"], e["participant_role"]) for e in entries] == [
-        ("p1", "paper", "Support staff"), ("p2", "paper", "EMT")]
-    assert [(a["field"], a["ms"], a["correct"]) for a in entries[0]["answers"]] == [("allergies", 6500, True),
-                                                                                   ("mobility", 14000, False)]
+        ("p1", "paper", "Support staff"),
+        ("p2", "paper", "EMT"),
+    ]
+    assert [(a["field"], a["ms"], a["correct"]) for a in entries[0]["answers"]] == [
+        ("allergies", 6500, True),
+        ("mobility", 14000, False),
+    ]
 
 
 def test_malformed_paper_csv_names_line_and_column(project: Path) -> None:
     write_profile(project, "testa", marked_profile())
     bad = project / "paper.csv"
-    bad.write_text("\n".join([
-        ",".join(PAPER_COLUMNS),
-        "p1,testa,2,abcdef1234,EMT,2026-11-21,1,allergies,6.5,yes",
-        "p1,testa,2,abcdef1234,EMT,21/11/2026,2,mobility,fast,perhaps",
-        "p1,testa,3,abcdef1234,EMT,2026-11-21,3,contacts,4,no",
-        "p1,testa,2,abcdef1234,EMT,2026-11-21,4,falls,nan,no",
-    ]) + "\n")
+    bad.write_text(
+        "\n".join(
+            [
+                ",".join(PAPER_COLUMNS),
+                "p1,testa,2,abcdef1234,EMT,2026-11-21,1,allergies,6.5,yes",
+                "p1,testa,2,abcdef1234,EMT,21/11/2026,2,mobility,fast,perhaps",
+                "p1,testa,3,abcdef1234,EMT,2026-11-21,3,contacts,4,no",
+                "p1,testa,2,abcdef1234,EMT,2026-11-21,4,falls,nan,no",
+            ]
+        )
+        + "\n"
+    )
     result = run_cli("drill", "import", str(bad), "--root", str(project))
     assert result.exit_code == 1
-    for expected in ("paper.csv:3: seconds: 'fast' is not a number", "paper.csv:3: correct: 'perhaps' is not yes or no",
-                     "paper.csv:3: drill_date: '21/11/2026' is not a date",
-                     "paper.csv:4: plan_version: '3' differs from line 2",
-                     "paper.csv:5: seconds: 'nan' is not a number"):
+    for expected in (
+        "paper.csv:3: seconds: 'fast' is not a number",
+        "paper.csv:3: correct: 'perhaps' is not yes or no",
+        "paper.csv:3: drill_date: '21/11/2026' is not a date",
+        "paper.csv:4: plan_version: '3' differs from line 2",
+        "paper.csv:5: seconds: 'nan' is not a number",
+    ):
         assert expected in result.output, result.output
     assert not (project / "people" / "testa" / "drills.jsonl").exists()
     bad.write_text("drill_id,person,seconds\n")
@@ -291,8 +361,12 @@ def test_malformed_paper_csv_names_line_and_column(project: Path) -> None:
 
 def test_damaged_log_line_is_reported_and_no_report_written(project: Path) -> None:
     write_profile(project, "testa", marked_profile())
-    assert run_cli("drill", "import", str(results_file(project / "ok.json", run_record("d-1"))),
-                   "--root", str(project)).exit_code == 0
+    assert (
+        run_cli(
+            "drill", "import", str(results_file(project / "ok.json", run_record("d-1"))), "--root", str(project)
+        ).exit_code
+        == 0
+    )
     log = project / "people" / "testa" / "drills.jsonl"
     log.write_text(log.read_text() + '{"drill_id": "x"}\n')
     result = run_cli("drill", "report", "--root", str(project))
@@ -303,14 +377,19 @@ def test_damaged_log_line_is_reported_and_no_report_written(project: Path) -> No
 # --- statistics on fixed data ---------------------------------------------------------------
 
 
-def row(field: str, ms: int, correct: bool = True, role: str = "EMT", version: int = 1,
-        fp: str = "aaaaaa") -> AnswerRow:
+def row(
+    field: str, ms: int, correct: bool = True, role: str = "EMT", version: int = 1, fp: str = "aaaaaa"
+) -> AnswerRow:
     return AnswerRow("d", "p", version, fp, role, "browser", dt.datetime(2026, 11, 1, tzinfo=UTC), field, ms, correct)
 
 
 FIXED = [
-    row("allergies", 2000), row("allergies", 4000), row("allergies", 30000, role="Police officer"),
-    row("mobility", 9000), row("mobility", 12000), row("mobility", 15000, version=2, fp="bbbbbb"),
+    row("allergies", 2000),
+    row("allergies", 4000),
+    row("allergies", 30000, role="Police officer"),
+    row("mobility", 9000),
+    row("mobility", 12000),
+    row("mobility", 15000, version=2, fp="bbbbbb"),
     row("mobility", 1000, correct=False),
     row("contacts", 500, correct=False, role="Police officer"),
 ]
@@ -342,9 +421,12 @@ def test_summary_even_count_median_and_other_groupings() -> None:
 
 
 def test_chart_points_scale_to_the_slowest_answer() -> None:
-    runs = [DrillRun.model_validate(run_record(f"d-{i}", answers=[
-        {"field": "allergies", "ms": ms, "correct": ok} for ms, ok in answers]))
-        for i, answers in enumerate([[(2000, True), (6000, True)], [(20000, False), (1000, True)]])]
+    runs = [
+        DrillRun.model_validate(
+            run_record(f"d-{i}", answers=[{"field": "allergies", "ms": ms, "correct": ok} for ms, ok in answers])
+        )
+        for i, answers in enumerate([[(2000, True), (6000, True)], [(20000, False), (1000, True)]])
+    ]
     c = chart(runs, target_ms=10_000, width=640, height=260, margin=44)
     top = c["margin"]
     bottom = c["bottom"]
@@ -364,15 +446,28 @@ def test_chart_points_scale_to_the_slowest_answer() -> None:
 def test_report_figures_in_html_and_pdf(project: Path) -> None:
     write_profile(project, "testa", marked_profile())
     runs = [
-        run_record("d-1", answers=[{"field": "allergies", "ms": 2000, "correct": True},
-                                   {"field": "mobility", "ms": 12000, "correct": True},
-                                   {"field": "contacts", "ms": 800, "correct": False}]),
-        run_record("d-2", role="Police officer", version=3, fingerprint="ffffff0000",
-                   answers=[{"field": "allergies", "ms": 4000, "correct": True},
-                            {"field": "mobility", "ms": 8000, "correct": True}]),
+        run_record(
+            "d-1",
+            answers=[
+                {"field": "allergies", "ms": 2000, "correct": True},
+                {"field": "mobility", "ms": 12000, "correct": True},
+                {"field": "contacts", "ms": 800, "correct": False},
+            ],
+        ),
+        run_record(
+            "d-2",
+            role="Police officer",
+            version=3,
+            fingerprint="ffffff0000",
+            answers=[
+                {"field": "allergies", "ms": 4000, "correct": True},
+                {"field": "mobility", "ms": 8000, "correct": True},
+            ],
+        ),
     ]
-    assert run_cli("drill", "import", str(results_file(project / "r.json", *runs)),
-                   "--root", str(project)).exit_code == 0
+    assert (
+        run_cli("drill", "import", str(results_file(project / "r.json", *runs)), "--root", str(project)).exit_code == 0
+    )
     result = run_cli("drill", "report", "--root", str(project), "--target-seconds", "9")
     assert result.exit_code == 0, result.output
     assert "2 drills, 5 answers (4 right, 1 wrong); over 9 s: contacts, mobility" in result.output
@@ -381,8 +476,10 @@ def test_report_figures_in_html_and_pdf(project: Path) -> None:
     figures = {s["data-figure"]: s.get_text() for s in soup.select("[data-figure]")}
     assert figures == {"runs": "2", "answers": "5", "right": "4", "wrong": "1", "target": "9.0"}
     assert [li["data-field"] for li in soup.select("ul.flagged li")] == ["contacts", "mobility"]
-    fields = {tr["data-key"]: [td.get_text(" ", strip=True) for td in tr.select("td")]
-              for tr in soup.select("#fields-heading ~ table tbody tr")}
+    fields = {
+        tr["data-key"]: [td.get_text(" ", strip=True) for td in tr.select("td")]
+        for tr in soup.select("#fields-heading ~ table tbody tr")
+    }
     assert fields["mobility"] == ["2", "2", "0", "10.0", "12.0", "hard to find: consider moving up"]
     assert fields["allergies"] == ["2", "2", "0", "3.0", "4.0", "no"]
     assert fields["contacts"][:5] == ["1", "0", "1", "never found", "-"]
@@ -430,8 +527,10 @@ def test_drill_fingerprint_matches_the_built_packet_and_survives_an_import(tmp_p
     page = (root / "build" / "drills" / "jay-t.html").read_text()
     assert f'"fingerprint": "{manifest["fingerprint"]}"' in page or f'"fingerprint":"{manifest["fingerprint"]}"' in page
     csv = tmp_path / "paper.csv"
-    csv.write_text("drill_id,person_id,plan_version,fingerprint,participant_role,drill_date,question_no,field,"
-                   f"seconds,correct\njay-x,jay-t,5,{manifest['fingerprint']},EMT,2026-11-20,1,allergies,3,yes\n")
+    csv.write_text(
+        "drill_id,person_id,plan_version,fingerprint,participant_role,drill_date,question_no,field,"
+        f"seconds,correct\njay-x,jay-t,5,{manifest['fingerprint']},EMT,2026-11-20,1,allergies,3,yes\n"
+    )
     assert run_cli("drill", "import", str(csv), "--root", str(root)).exit_code == 0
     rebuilt = run_cli("build", "--root", str(root), "--as-of", AS_OF, "--person", "jay-t")
     assert rebuilt.exit_code == 0 and "0 documents rebuilt" in rebuilt.output

@@ -19,7 +19,6 @@ PAUSE_MS = 3000
 TARGET_SECONDS = "1.5"
 
 
-
 @pytest.fixture
 def drill_site(tmp_path: Path) -> Path:
     root = copy_demo(tmp_path)
@@ -109,8 +108,10 @@ def test_drill_in_the_browser_then_import_and_report(browser: Browser, drill_sit
     # The slow field is over 1.5 s, the wrong one was never found; quick clicks stay under the target.
     assert {SLOW_FIELD, wrong_field} <= flagged
     assert wrong_field is not None
-    fields = {tr["data-key"]: [td.get_text(" ", strip=True) for td in tr.select("td")]
-              for tr in soup.select("#fields-heading ~ table tbody tr")}
+    fields = {
+        tr["data-key"]: [td.get_text(" ", strip=True) for td in tr.select("td")]
+        for tr in soup.select("#fields-heading ~ table tbody tr")
+    }
     assert fields[wrong_field][:4] == ["1", "0", "1", "never found"]
     assert float(fields[SLOW_FIELD][3]) >= SLOW_MS / 1000
     roles = {tr["data-key"]: tr.select("td")[0].get_text() for tr in soup.select("#roles-heading ~ table tbody tr")}
@@ -153,9 +154,16 @@ def test_drill_by_keyboard_only(browser: Browser, drill_site: Path) -> None:
 
 def test_a_medication_list_continued_on_page_2_is_a_right_answer_too(browser: Browser, project: Path) -> None:
     data = marked_profile()
-    data["medications"]["items"] = [{"name": f"Med{i}", "dose": "1 mg", "route": "by mouth", "schedule": "8 am",
-                                     "purpose": "a purpose long enough to take two lines in a column"}
-                                    for i in range(40)]  # more than page 1 holds
+    data["medications"]["items"] = [
+        {
+            "name": f"Med{i}",
+            "dose": "1 mg",
+            "route": "by mouth",
+            "schedule": "8 am",
+            "purpose": "a purpose long enough to take two lines in a column",
+        }
+        for i in range(40)
+    ]  # more than page 1 holds
     write_profile(project, "testa", data)
     assert run_cli("drill", "testa", "--root", str(project), "--as-of", AS_OF).exit_code == 0
     page, field_of, errors = open_page(browser, project, "testa")

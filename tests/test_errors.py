@@ -136,7 +136,9 @@ def test_template_typo_fails_the_build_instead_of_printing_blank(project: Path) 
     result = run_cli("build", "--root", str(project), "--as-of", AS_OF, "--format", "html")
     assert result.exit_code == 1
     line = next(n for n, text in enumerate(template.read_text().splitlines(), 1) if "prefered_name" in text)
-    assert (f"templates/responder_packet.html.j2:{line}: template error: 'prefered_name' is not defined here: "
-            "check the spelling") in result.output
+    assert (
+        f"templates/responder_packet.html.j2:{line}: template error: 'prefered_name' is not defined here: "
+        "check the spelling"
+    ) in result.output
     assert "Traceback" not in result.output and "jinja2" not in result.output
     assert not (project / "build" / "testa" / "responder-packet.html").exists()

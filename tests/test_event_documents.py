@@ -15,33 +15,51 @@ from pypdf import PdfReader
 # the data-field attribute that carries it.
 FORM_FIELDS = {
     "case-manager-update": [
-        ("Date and time of event", "occurred_at"), ("Presenting risk", "presenting_risk"),
-        ("Immediate response", "immediate_response"), ("Current presentation", "current_presentation"),
-        ("Temporary support changes", "temporary_support_changes"), ("Family contact", "family_contact"),
-        ("Next review point", "next_review"), ("Supervisor responsible for the next update", "next_update"),
+        ("Date and time of event", "occurred_at"),
+        ("Presenting risk", "presenting_risk"),
+        ("Immediate response", "immediate_response"),
+        ("Current presentation", "current_presentation"),
+        ("Temporary support changes", "temporary_support_changes"),
+        ("Family contact", "family_contact"),
+        ("Next review point", "next_review"),
+        ("Supervisor responsible for the next update", "next_update"),
     ],
     "support-request": [
-        ("Support increase", "support_increase"), ("Reason for increase", "reason"), ("Start date", "start"),
-        ("Expected review date", "expected_review"), ("Outcome indicators", "outcome_indicators"),
-        ("Staffing impact", "staffing_impact"), ("Case manager notification", "case_manager_notification"),
+        ("Support increase", "support_increase"),
+        ("Reason for increase", "reason"),
+        ("Start date", "start"),
+        ("Expected review date", "expected_review"),
+        ("Outcome indicators", "outcome_indicators"),
+        ("Staffing impact", "staffing_impact"),
+        ("Case manager notification", "case_manager_notification"),
         ("Step-down evidence", "step_down_evidence"),
     ],
     "governance-update": [
-        ("Event summary", "summary"), ("Current risk status", "current_risk"),
-        ("Stabilization actions", "stabilization_actions"), ("Staffing impact", "staffing_impact"),
-        ("Clinical follow-up", "clinical_follow_up"), ("Family or caregiver communication", "family_contact"),
-        ("Requested case manager action", "requested_action"), ("Next update date", "next_update"),
+        ("Event summary", "summary"),
+        ("Current risk status", "current_risk"),
+        ("Stabilization actions", "stabilization_actions"),
+        ("Staffing impact", "staffing_impact"),
+        ("Clinical follow-up", "clinical_follow_up"),
+        ("Family or caregiver communication", "family_contact"),
+        ("Requested case manager action", "requested_action"),
+        ("Next update date", "next_update"),
     ],
     "partnership-review": [
-        ("Partner involved", "partner"), ("Reason for involvement", "reason"),
-        ("Information shared", "information_shared"), ("Handoff time", "handoff_at"),
-        ("Decision ownership", "decision_owner"), ("Follow-up responsibility", "follow_up_responsibility"),
-        ("Communication gap identified", "communication_gap"), ("Action owner", "action_owner"),
+        ("Partner involved", "partner"),
+        ("Reason for involvement", "reason"),
+        ("Information shared", "information_shared"),
+        ("Handoff time", "handoff_at"),
+        ("Decision ownership", "decision_owner"),
+        ("Follow-up responsibility", "follow_up_responsibility"),
+        ("Communication gap identified", "communication_gap"),
+        ("Action owner", "action_owner"),
         ("Validation date", "validation_date"),
     ],
     "return-checklist": [
-        ("Current risk", "current_risk"), ("Recommended support actions", "recommended_actions"),
-        ("Warning signs", "warning_signs"), ("Follow-up timing", "follow_up_timing"),
+        ("Current risk", "current_risk"),
+        ("Recommended support actions", "recommended_actions"),
+        ("Warning signs", "warning_signs"),
+        ("Follow-up timing", "follow_up_timing"),
         ("Crisis plan update needed?", "crisis_plan_update_needed"),
     ],
 }
@@ -49,16 +67,58 @@ FORM_FIELDS = {
 # The marker word each form must carry from the event, per field: proof the value, not only the
 # label, reached the page.
 FORM_VALUES = {
-    "case-manager-update": ["MKpresentingrisk", "MKimmediateresponse", "MKcurrentpresentation", "MKsupportchange",
-                            "MKfamily", "MKnextreview", "Sam Super", "MKstepdown", "2 Nov 2026, 19:40"],
-    "support-request": ["MKsupportchange", "MKsupportreason", "3 Nov 2026", "10 Nov 2026", "MKoutcome",
-                        "MKstaffing", "MKstepdown", "3 Nov 2026, 09:00"],
-    "governance-update": ["MKsummary", "MKcurrentrisk", "MKstabilization", "MKstaffing", "MKclinical", "MKfamily",
-                          "Care team MKrequest", "Booked MKresponse", "5 Nov 2026, 12:00"],
-    "partnership-review": ["MKpartner", "MKpartnerreason", "MKinfoshared", "2 Nov 2026, 20:30", "MKdecisionowner",
-                           "MKfollowupresp", "MKgap", "MKactionowner", "15 Dec 2026"],
-    "return-checklist": ["MKchecklistrisk", "MKrecommended", "MKwarning", "MKfollowuptiming", "Yes.", "MKplannote",
-                         "MKconfirmedby"],
+    "case-manager-update": [
+        "MKpresentingrisk",
+        "MKimmediateresponse",
+        "MKcurrentpresentation",
+        "MKsupportchange",
+        "MKfamily",
+        "MKnextreview",
+        "Sam Super",
+        "MKstepdown",
+        "2 Nov 2026, 19:40",
+    ],
+    "support-request": [
+        "MKsupportchange",
+        "MKsupportreason",
+        "3 Nov 2026",
+        "10 Nov 2026",
+        "MKoutcome",
+        "MKstaffing",
+        "MKstepdown",
+        "3 Nov 2026, 09:00",
+    ],
+    "governance-update": [
+        "MKsummary",
+        "MKcurrentrisk",
+        "MKstabilization",
+        "MKstaffing",
+        "MKclinical",
+        "MKfamily",
+        "Care team MKrequest",
+        "Booked MKresponse",
+        "5 Nov 2026, 12:00",
+    ],
+    "partnership-review": [
+        "MKpartner",
+        "MKpartnerreason",
+        "MKinfoshared",
+        "2 Nov 2026, 20:30",
+        "MKdecisionowner",
+        "MKfollowupresp",
+        "MKgap",
+        "MKactionowner",
+        "15 Dec 2026",
+    ],
+    "return-checklist": [
+        "MKchecklistrisk",
+        "MKrecommended",
+        "MKwarning",
+        "MKfollowuptiming",
+        "Yes.",
+        "MKplannote",
+        "MKconfirmedby",
+    ],
 }
 
 
@@ -67,9 +127,12 @@ def complete_event() -> dict:
         type="mobile-crisis-contact",
         temporary_support=support_block(affects_authorization=True),
         partners=[partner_block()],
-        case_manager={"notified_at": "2026-11-03 09:00", "notified_by": "Sam Super", "requested_action":
-                      "Care team MKrequest", "response": {"text": "Booked MKresponse",
-                                                          "received_at": "2026-11-03 15:00"}},
+        case_manager={
+            "notified_at": "2026-11-03 09:00",
+            "notified_by": "Sam Super",
+            "requested_action": "Care team MKrequest",
+            "response": {"text": "Booked MKresponse", "received_at": "2026-11-03 15:00"},
+        },
         internal_notes="Internal MKeventinternal",
     )
 
@@ -81,10 +144,13 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "people").mkdir()
     write_profile(root, "testa", marked_profile())
     write_event(root, "testa", "2026-11-02-mobile-crisis", complete_event())
-    gated = event_data(occurred_at="2026-11-20 18:00", next_update={"due": "2026-11-22 12:00"},
-                       temporary_support=support_block(beyond_authorized_scope=True, start="2026-11-20",
-                                                       expected_review="2026-11-27"),
-                       case_manager={"requested_action": "Authorize hours"}, support_plan_changed=True)
+    gated = event_data(
+        occurred_at="2026-11-20 18:00",
+        next_update={"due": "2026-11-22 12:00"},
+        temporary_support=support_block(beyond_authorized_scope=True, start="2026-11-20", expected_review="2026-11-27"),
+        case_manager={"requested_action": "Authorize hours"},
+        support_plan_changed=True,
+    )
     write_event(root, "testa", "2026-11-20-escalation", gated)
     result = run_cli("build", "--root", str(root), "--as-of", AS_OF)
     assert result.exit_code == 0, result.output
@@ -127,16 +193,23 @@ def test_only_events_that_need_them_get_support_requests_and_partner_documents(b
     folder = built / "build" / "testa" / "events"
     assert sorted(p.stem for p in (folder / "2026-11-02-mobile-crisis").glob("*.pdf")) == sorted(FORM_FIELDS)
     assert sorted(p.stem for p in (folder / "2026-11-20-escalation").glob("*.pdf")) == [
-        "case-manager-update", "governance-update", "support-request"]
+        "case-manager-update",
+        "governance-update",
+        "support-request",
+    ]
 
 
-@pytest.mark.parametrize("name, missing", [
-    ("case-manager-update", ["no named supervisor", "no recorded response"]),
-    ("governance-update", ["no named supervisor", "exceeds the normal authorized scope", "no recorded response"]),
-    ("support-request", ["exceeds the normal authorized scope", "no recorded response"]),
-])
+@pytest.mark.parametrize(
+    "name, missing",
+    [
+        ("case-manager-update", ["no named supervisor", "no recorded response"]),
+        ("governance-update", ["no named supervisor", "exceeds the normal authorized scope", "no recorded response"]),
+        ("support-request", ["exceeds the normal authorized scope", "no recorded response"]),
+    ],
+)
 def test_gated_documents_carry_the_incomplete_banner_listing_what_is_missing(
-        built: Path, name: str, missing: list[str]) -> None:
+    built: Path, name: str, missing: list[str]
+) -> None:
     html_path = doc(built, "2026-11-20-escalation", name, ".html")
     banner = html_soup(html_path).select_one('[data-field="incomplete"]')
     assert banner is not None and banner.get("role") == "alert"
@@ -178,16 +251,26 @@ def test_case_manager_documents_leak_nothing_internal_or_unconsented(built: Path
     manifest = json.loads(doc(built, "2026-11-02-mobile-crisis", name, ".manifest.json").read_text())
     assert manifest["audience"] == "case-manager"
     # The same words whether or not the event has internal notes (issue 12: a manifest must not tell).
-    assert manifest["event_fields"] == [{"section": "event.internal_notes", "sharing": None, "included": False,
-                                         "reason": "not shared with Case manager"}]
+    assert manifest["event_fields"] == [
+        {
+            "section": "event.internal_notes",
+            "sharing": None,
+            "included": False,
+            "reason": "not shared with Case manager",
+        }
+    ]
 
 
 def test_partnership_review_is_internal_and_shows_internal_notes(built: Path) -> None:
     """The control for the leak test: the marker is really in the event, and internal staff see it."""
     path = doc(built, "2026-11-02-mobile-crisis", "partnership-review", ".html")
     assert "MKeventinternal" in visible_text(path)
-    assert json.loads(doc(built, "2026-11-02-mobile-crisis", "partnership-review", ".manifest.json")
-                      .read_text())["audience"] == "internal-staff"
+    assert (
+        json.loads(doc(built, "2026-11-02-mobile-crisis", "partnership-review", ".manifest.json").read_text())[
+            "audience"
+        ]
+        == "internal-staff"
+    )
     checklist = json.loads(doc(built, "2026-11-02-mobile-crisis", "return-checklist", ".manifest.json").read_text())
     assert checklist["audience"] == "care-team"
     assert "MKeventinternal" not in doc(built, "2026-11-02-mobile-crisis", "return-checklist", ".html").read_text()
@@ -196,12 +279,25 @@ def test_partnership_review_is_internal_and_shows_internal_notes(built: Path) ->
 def test_blank_checklist_is_a_fillable_pdf_form(built: Path) -> None:
     path = built / "build" / "testa" / "return-checklist-blank.pdf"
     fields = PdfReader(path).get_fields() or {}
-    for name in ("partner", "confirmed_by", "current_risk", "recommended_actions", "warning_signs",
-                 "follow_up_timing", "plan_update_yes", "plan_update_no"):
+    for name in (
+        "partner",
+        "confirmed_by",
+        "current_risk",
+        "recommended_actions",
+        "warning_signs",
+        "follow_up_timing",
+        "plan_update_yes",
+        "plan_update_no",
+    ):
         assert name in fields, name
     text = " ".join(pdf_text(path).split())
-    for label in ("Current risk", "Recommended support actions", "Warning signs", "Follow-up timing",
-                  "Crisis plan update needed?"):
+    for label in (
+        "Current risk",
+        "Recommended support actions",
+        "Warning signs",
+        "Follow-up timing",
+        "Crisis plan update needed?",
+    ):
         assert label in text
     soup = html_soup(built / "build" / "testa" / "return-checklist-blank.html")
     assert len(soup.select("textarea")) >= 4 and soup.select('input[type="checkbox"]')
@@ -214,9 +310,11 @@ def test_check_fails_on_open_gates_and_allow_incomplete_turns_them_into_warnings
     assert result.exit_code == 1
     lines = [line for line in result.output.splitlines() if line.startswith("people/") and "INCOMPLETE" in line]
     assert len(lines) == 3
-    assert any(line.startswith("people/testa/events/2026-11-20-escalation.yaml:") and
-               "next_update.supervisor: INCOMPLETE case-manager-update, governance-update: no named supervisor"
-               in line for line in lines)
+    assert any(
+        line.startswith("people/testa/events/2026-11-20-escalation.yaml:")
+        and "next_update.supervisor: INCOMPLETE case-manager-update, governance-update: no named supervisor" in line
+        for line in lines
+    )
     assert "3 open gate(s) leave documents INCOMPLETE" in result.output
     allowed = run_cli("check", "--root", str(built), "--as-of", AS_OF, "--allow-incomplete")
     assert allowed.exit_code == 0, allowed.output
@@ -229,8 +327,10 @@ def test_status_lists_notifications_gates_and_reviews(built: Path) -> None:
     assert result.exit_code == 1, "the plan review is overdue since 5 Jul 2026: exit 1"
     out = result.output
     assert "Status as of 21 Nov 2026: 0 notification(s) overdue, 1 due, 3 open gate(s)" in out
-    assert ("  notifications due: 1\n    2026-11-20-escalation (escalation): due 21 Nov 2026, 18:00, because "
-            "the event changed the support plan\n") in out
+    assert (
+        "  notifications due: 1\n    2026-11-20-escalation (escalation): due 21 Nov 2026, 18:00, because "
+        "the event changed the support plan\n"
+    ) in out
     assert "open gates: 3" in out
     assert "    2026-11-20-escalation [case-manager-update, governance-update]: no named supervisor" in out
     assert "22 Nov 2026, 12:00: 2026-11-20-escalation: next case manager update, by NO NAMED SUPERVISOR" in out

@@ -70,13 +70,16 @@ def test_each_threshold_type_requires_notification(kind: str) -> None:
     assert THRESHOLD_TYPES[kind] in note.triggers[0].reason
 
 
-@pytest.mark.parametrize("fields, rule", [
-    ({"repeated_escalation": True}, "repeated-escalation"),
-    ({"family_contact": {"contacted": True, "summary": "Upset", "major_concern": True}}, "family-concern"),
-    ({"temporary_support": support_block(affects_authorization=True)}, "support-authorization"),
-    ({"support_plan_changed": True}, "support-plan-changed"),
-    ({"service_planning_issue": "No respite beds in the county"}, "service-planning"),
-])
+@pytest.mark.parametrize(
+    "fields, rule",
+    [
+        ({"repeated_escalation": True}, "repeated-escalation"),
+        ({"family_contact": {"contacted": True, "summary": "Upset", "major_concern": True}}, "family-concern"),
+        ({"temporary_support": support_block(affects_authorization=True)}, "support-authorization"),
+        ({"support_plan_changed": True}, "support-plan-changed"),
+        ({"service_planning_issue": "No respite beds in the county"}, "service-planning"),
+    ],
+)
 def test_flags_that_require_notification(fields: dict, rule: str) -> None:
     assert rules_of([("x", event(**fields))], "x") == {rule}
 
@@ -85,12 +88,15 @@ def test_a_support_increase_within_authorization_is_not_a_threshold() -> None:
     assert rules_of([("x", event(temporary_support=support_block()))], "x") == set()
 
 
-@pytest.mark.parametrize("notified, as_of, state", [
-    (None, dt.date(2026, 11, 3), "due"),          # due 3 Nov 19:40: still due on the 3rd
-    (None, dt.date(2026, 11, 4), "overdue"),
-    ("2026-11-03 09:00", dt.date(2026, 11, 20), "notified"),
-    ("2026-11-04 09:00", dt.date(2026, 11, 20), "late"),
-])
+@pytest.mark.parametrize(
+    "notified, as_of, state",
+    [
+        (None, dt.date(2026, 11, 3), "due"),  # due 3 Nov 19:40: still due on the 3rd
+        (None, dt.date(2026, 11, 4), "overdue"),
+        ("2026-11-03 09:00", dt.date(2026, 11, 20), "notified"),
+        ("2026-11-04 09:00", dt.date(2026, 11, 20), "late"),
+    ],
+)
 def test_notification_state(notified: str | None, as_of: dt.date, state: str) -> None:
     pairs = [("x", event(type="injury", case_manager={"notified_at": notified} if notified else {}))]
     note = notification(pairs, "x", as_of)
@@ -101,24 +107,41 @@ def test_notification_state(notified: str | None, as_of: dt.date, state: str) ->
 
 
 def test_a_complete_event_has_no_gates() -> None:
-    complete = event(temporary_support=support_block(beyond_authorized_scope=True, window_ends="2026-11-10"),
-                     partners=[partner_block()],
-                     case_manager={"notified_at": "2026-11-03 09:00", "requested_action": "Review",
-                                   "response": {"text": "Booked", "received_at": "2026-11-03 12:00"}})
+    complete = event(
+        temporary_support=support_block(beyond_authorized_scope=True, window_ends="2026-11-10"),
+        partners=[partner_block()],
+        case_manager={
+            "notified_at": "2026-11-03 09:00",
+            "requested_action": "Review",
+            "response": {"text": "Booked", "received_at": "2026-11-03 12:00"},
+        },
+    )
     assert event_gates(complete, dt.date(2026, 11, 8)) == []
 
 
-@pytest.mark.parametrize("fields, code, documents", [
-    ({"next_update": {"due": "2026-11-05 12:00"}}, "no-supervisor", {"case-manager-update", "governance-update"}),
-    ({"temporary_support": support_block(beyond_authorized_scope=True)}, "support-beyond-scope",
-     {"support-request", "governance-update"}),
-    ({"temporary_support": support_block(window_ends="2026-11-10")}, "support-past-window",
-     {"support-request", "governance-update"}),
-    ({"case_manager": {"notified_at": "2026-11-03 09:00", "requested_action": "Review"}}, "no-response",
-     {"case-manager-update", "governance-update"}),
-    ({"partners": [partner_block(action_owner=None)]}, "gap-without-owner", {"partnership-review"}),
-    ({"partners": [partner_block(return_checklist=None)]}, "no-return-checklist", {"return-checklist"}),
-])
+@pytest.mark.parametrize(
+    "fields, code, documents",
+    [
+        ({"next_update": {"due": "2026-11-05 12:00"}}, "no-supervisor", {"case-manager-update", "governance-update"}),
+        (
+            {"temporary_support": support_block(beyond_authorized_scope=True)},
+            "support-beyond-scope",
+            {"support-request", "governance-update"},
+        ),
+        (
+            {"temporary_support": support_block(window_ends="2026-11-10")},
+            "support-past-window",
+            {"support-request", "governance-update"},
+        ),
+        (
+            {"case_manager": {"notified_at": "2026-11-03 09:00", "requested_action": "Review"}},
+            "no-response",
+            {"case-manager-update", "governance-update"},
+        ),
+        ({"partners": [partner_block(action_owner=None)]}, "gap-without-owner", {"partnership-review"}),
+        ({"partners": [partner_block(return_checklist=None)]}, "no-return-checklist", {"return-checklist"}),
+    ],
+)
 def test_each_gate(fields: dict, code: str, documents: set[str]) -> None:
     gates = event_gates(event(**fields), dt.date(2026, 11, 20))
     assert [g.code for g in gates] == [code]

@@ -36,18 +36,23 @@ EXAMPLES = int(os.environ.get("PACKETGEN_FUZZ_EXAMPLES", "1000"))
 CLI_EXAMPLES = int(os.environ.get("PACKETGEN_FUZZ_CLI_EXAMPLES", "40"))
 FIXED = os.environ.get("PACKETGEN_FUZZ_RANDOM", "") == ""
 
-BANNED = re.compile(r"dictionary|instance of|datetime|Input should|\bstr\b|\bint\b|\bbool\b|\bdict\b|NoneType|"
-                    r"\bmodel\b|pydantic|ValueError|Traceback|\blist\[|'list'|\bfloat\b|validation error",
-                    re.IGNORECASE)
+BANNED = re.compile(
+    r"dictionary|instance of|datetime|Input should|\bstr\b|\bint\b|\bbool\b|\bdict\b|NoneType|"
+    r"\bmodel\b|pydantic|ValueError|Traceback|\blist\[|'list'|\bfloat\b|validation error",
+    re.IGNORECASE,
+)
 """Library and Python type words no message may use. ("list" alone is English: "an empty list reads as
 'none'" is the message the issue asks for.)"""
 
-FILES = sorted(p.relative_to(REPO).as_posix() for p in (REPO / "people").glob("*/*.yaml")) + \
-    sorted(p.relative_to(REPO).as_posix() for p in (REPO / "people").glob("*/events/*.yaml"))
+FILES = sorted(p.relative_to(REPO).as_posix() for p in (REPO / "people").glob("*/*.yaml")) + sorted(
+    p.relative_to(REPO).as_posix() for p in (REPO / "people").glob("*/events/*.yaml")
+)
 ORIGINAL = {rel: (REPO / rel).read_bytes() for rel in FILES}
 DATA = {rel: yaml.safe_load(ORIGINAL[rel]) for rel in FILES}
-SCHEMAS = {"profile": json.loads((REPO / "schema/profile.schema.json").read_text()),
-           "event": json.loads((REPO / "schema/event.schema.json").read_text())}
+SCHEMAS = {
+    "profile": json.loads((REPO / "schema/profile.schema.json").read_text()),
+    "event": json.loads((REPO / "schema/event.schema.json").read_text()),
+}
 
 
 def _strings(value: Any) -> list[str]:
@@ -129,11 +134,11 @@ def _misspell(name: str, draw: Draw) -> str:
     i = draw(st.integers(0, len(name) - 1))
     how = draw(st.sampled_from(["drop", "double", "swap", "replace", "case"]))
     if how == "drop" and len(name) > 1:
-        return name[:i] + name[i + 1:]
+        return name[:i] + name[i + 1 :]
     if how == "swap" and i < len(name) - 1:
-        return name[:i] + name[i + 1] + name[i] + name[i + 2:]
+        return name[:i] + name[i + 1] + name[i] + name[i + 2 :]
     if how == "replace":
-        return name[:i] + "q" + name[i + 1:]
+        return name[:i] + "q" + name[i + 1 :]
     if how == "case":
         return name.capitalize() if name != name.capitalize() else name.upper()
     return name[:i] + name[i] + name[i:]
@@ -241,11 +246,25 @@ def huge(rel: str, draw: Draw) -> bytes:
     return _with_value(rel, draw, lambda value: "x" * size)
 
 
-MUTATIONS = [delete_required, misspell_key, retype_key, swap_type, insert_byte, insert_nul, insert_bom,
-             tab_indent, anchor, alias, alias_bomb, deep, huge]
+MUTATIONS = [
+    delete_required,
+    misspell_key,
+    retype_key,
+    swap_type,
+    insert_byte,
+    insert_nul,
+    insert_bom,
+    tab_indent,
+    anchor,
+    alias,
+    alias_bomb,
+    deep,
+    huge,
+]
 
 
 # --- the checks ------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def fuzz_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -266,9 +285,13 @@ def assert_clear_answer(rel: str, problems: list[Any]) -> None:
         assert not any(text in str(problem) for text in FREE_TEXT), str(problem)
 
 
-@settings(max_examples=EXAMPLES, derandomize=FIXED, database=None, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                 HealthCheck.data_too_large])
+@settings(
+    max_examples=EXAMPLES,
+    derandomize=FIXED,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(data=st.data())
 def test_every_mutation_gets_file_line_in_plain_words(fuzz_root: Path, data: st.DataObject) -> None:
     rel = data.draw(st.sampled_from(FILES), label="file")
@@ -301,9 +324,13 @@ def _snapshot(folder: Path) -> dict[Path, tuple[bytes, int]]:
     return {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-@settings(max_examples=CLI_EXAMPLES, derandomize=FIXED, database=None, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                 HealthCheck.data_too_large])
+@settings(
+    max_examples=CLI_EXAMPLES,
+    derandomize=FIXED,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(data=st.data())
 def test_build_keeps_the_last_good_output_and_builds_the_others(built_root: Path, data: st.DataObject) -> None:
     rel = data.draw(st.sampled_from(FILES), label="file")

@@ -33,10 +33,14 @@ def test_medication_added_removed_and_changed() -> None:
 
 
 def test_list_items_and_none_known() -> None:
-    old = {"crisis_plan": {"triggers": ["Loud noise"]},
-           "allergies": {"none_known": {"verified_on": "2026-01-05", "verified_by": "RN"}}}
-    new = {"crisis_plan": {"triggers": ["Loud noise", "Skipped meals"]},
-           "allergies": {"items": [{"substance": "Latex", "reaction": "rash", "severity": "mild", "confirmed": True}]}}
+    old = {
+        "crisis_plan": {"triggers": ["Loud noise"]},
+        "allergies": {"none_known": {"verified_on": "2026-01-05", "verified_by": "RN"}},
+    }
+    new = {
+        "crisis_plan": {"triggers": ["Loud noise", "Skipped meals"]},
+        "allergies": {"items": [{"substance": "Latex", "reaction": "rash", "severity": "mild", "confirmed": True}]},
+    }
     assert describe_changes(old, new) == [
         "Trigger added: Skipped meals",
         "Allergy added: Latex (rash)",
@@ -81,17 +85,22 @@ def test_crisis_plan_lists_what_changed_since_the_last_version(project: Path, mo
     def change(data):  # type: ignore[no-untyped-def]
         data["plan"]["version"] = 4
         data["plan"]["supervisor"]["phone"] = "555-0199"
-        data["medications"]["items"].append({"name": "Sertraline", "dose": "50 mg", "route": "by mouth",
-                                             "schedule": "8 am", "purpose": "mood"})
+        data["medications"]["items"].append(
+            {"name": "Sertraline", "dose": "50 mg", "route": "by mouth", "schedule": "8 am", "purpose": "mood"}
+        )
         data["crisis_plan"]["triggers"].append("Being woken suddenly")
+
     edit(project, "rosa-m", change)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795003600")
     build(project)
 
     text = changes_section(plan_html)
     assert "Since version 3, recorded 2026-11-18 11:06 UTC:" in text
-    for line in ("Plan version changed from 3 to 4", "Supervisor phone changed from 555-0142 to 555-0199",
-                 "Trigger added: Being woken suddenly"):
+    for line in (
+        "Plan version changed from 3 to 4",
+        "Supervisor phone changed from 555-0142 to 555-0199",
+        "Trigger added: Being woken suddenly",
+    ):
         assert line in text
         assert line in " ".join(pdf_text(project / "build" / "rosa-m" / "crisis-plan.pdf").split())
     # The crisis plan does not show medications, so it does not report them either.
@@ -109,6 +118,7 @@ def test_changes_to_sections_the_audience_may_not_see_are_never_mentioned(projec
     def change(data):  # type: ignore[no-untyped-def]
         data["internal_notes"]["text"] = "SECRETNOTE staff disagreement"
         data["behavioral_health"]["text"] = "SECRETBH new diagnosis"
+
     edit(project, "dana-k", change)
     build(project)
     plan = project / "build" / "dana-k" / "crisis-plan.html"

@@ -24,10 +24,11 @@ from test_demo_packets import DEMO_IDS
 from packetgen.model.documents import ALL_DOCUMENTS
 
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-AXE_OPTIONS = {"runOnly": {"type": "tag", "values": [*WCAG_22_AA, "best-practice"]},
-               "resultTypes": ["violations", "passes"]}
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": [*WCAG_22_AA, "best-practice"]},
+    "resultTypes": ["violations", "passes"],
+}
 PX_PER_PT = 96 / 72
-
 
 
 @pytest.fixture(scope="module")
@@ -44,11 +45,17 @@ def site(large_print_build: Path, tmp_path_factory: pytest.TempPathFactory) -> P
     assert match
     config = json.loads(match.group(1))
     rows = ["drill_id,person_id,plan_version,fingerprint,participant_role,drill_date,question_no,field,seconds,correct"]
-    rows += [f"paper-1,rosa-m,{config['plan_version']},{config['fingerprint']},EMT,{AS_OF},{n},{q['field']},"
-             f"{3 + 4 * n},{'no' if n == 2 else 'yes'}" for n, q in enumerate(config["questions"][:5], start=1)]
+    rows += [
+        f"paper-1,rosa-m,{config['plan_version']},{config['fingerprint']},EMT,{AS_OF},{n},{q['field']},"
+        f"{3 + 4 * n},{'no' if n == 2 else 'yes'}"
+        for n, q in enumerate(config["questions"][:5], start=1)
+    ]
     (root / "paper.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
-    for args in (["drill", "import", str(root / "paper.csv")], ["drill", "report", "--out", str(out)],
-                 ["audit", "--as-of", AS_OF, "--out", str(out)]):
+    for args in (
+        ["drill", "import", str(root / "paper.csv")],
+        ["drill", "report", "--out", str(out)],
+        ["audit", "--as-of", AS_OF, "--out", str(out)],
+    ):
         result = run_cli(*args, "--root", str(root))
         assert result.exit_code == 0, result.output
     return out
@@ -73,8 +80,13 @@ def describe(violations: list[dict]) -> str:
 def test_every_generated_page_has_zero_axe_violations(site: Path, page: Page) -> None:
     """Every .html in the build folder, whatever feature added it: index, packets, plans, forms, drills, audit."""
     pages = sorted(site.rglob("*.html"))
-    expected = {"index.html", "drills/report.html", "audit/report.html", *(f"drills/{p}.html" for p in DEMO_IDS),
-                *(f"{p}/{k.name}.html" for p in DEMO_IDS for k in ALL_DOCUMENTS)}
+    expected = {
+        "index.html",
+        "drills/report.html",
+        "audit/report.html",
+        *(f"drills/{p}.html" for p in DEMO_IDS),
+        *(f"{p}/{k.name}.html" for p in DEMO_IDS for k in ALL_DOCUMENTS),
+    }
     assert expected <= {str(p.relative_to(site)) for p in pages}
     failures = {}
     passed: set[str] = set()
@@ -86,8 +98,16 @@ def test_every_generated_page_has_zero_axe_violations(site: Path, page: Page) ->
         passed |= {rule["id"] for rule in results["passes"]}
     assert not failures, failures
     # The rules the issue names were applicable somewhere and passed, so "zero violations" is not vacuous.
-    assert {"color-contrast", "target-size", "heading-order", "html-has-lang", "landmark-one-main", "region",
-            "document-title", "th-has-data-cells"} <= passed
+    assert {
+        "color-contrast",
+        "target-size",
+        "heading-order",
+        "html-has-lang",
+        "landmark-one-main",
+        "region",
+        "document-title",
+        "th-has-data-cells",
+    } <= passed
 
 
 def test_drill_started_by_keyboard_alone_still_has_zero_violations(site: Path, page: Page) -> None:
@@ -114,25 +134,37 @@ def test_drill_started_by_keyboard_alone_still_has_zero_violations(site: Path, p
 
 def test_screen_reader_only_captions_take_no_space(site: Path, page: Page) -> None:
     page.goto((site / "drills" / "report.html").as_uri())
-    boxes = page.eval_on_selector_all(".visually-hidden", """els => els.map(e => {
-        const r = e.getBoundingClientRect(); return [r.width, r.height]; })""")
+    boxes = page.eval_on_selector_all(
+        ".visually-hidden",
+        """els => els.map(e => {
+        const r = e.getBoundingClientRect(); return [r.width, r.height]; })""",
+    )
     assert boxes and all(w <= 1 and h <= 1 for w, h in boxes)
 
 
 def test_axe_run_reports_real_violations(page: Page) -> None:
     """The harness itself: a page with faint text, no lang and a tiny link must fail."""
-    page.set_content('<html><head><title>x</title></head><body><main><h1>Bad</h1>'
-                     '<p style="color:#bbb">faint text</p>'
-                     '<p><a href="#" style="display:inline-block;width:8px;height:8px"></a></p></main></body></html>')
+    page.set_content(
+        "<html><head><title>x</title></head><body><main><h1>Bad</h1>"
+        '<p style="color:#bbb">faint text</p>'
+        '<p><a href="#" style="display:inline-block;width:8px;height:8px"></a></p></main></body></html>'
+    )
     found = {v["id"] for v in axe_results(page)["violations"]}
     assert {"color-contrast", "html-has-lang", "link-name"} <= found
 
 
-@pytest.mark.parametrize(("document", "body_pt"), [("responder-packet", 12), ("crisis-plan", 12),
-                                                   ("responder-packet-large-print", 18),
-                                                   ("crisis-plan-large-print", 18)])
-def test_browser_print_uses_the_pdf_stylesheet(large_print_build: Path, page: Page, document: str,
-                                               body_pt: int) -> None:
+@pytest.mark.parametrize(
+    ("document", "body_pt"),
+    [
+        ("responder-packet", 12),
+        ("crisis-plan", 12),
+        ("responder-packet-large-print", 18),
+        ("crisis-plan-large-print", 18),
+    ],
+)
+def test_browser_print_uses_the_pdf_stylesheet(
+    large_print_build: Path, page: Page, document: str, body_pt: int
+) -> None:
     """Printing the HTML from a browser gives the PDF's type: same stylesheets, same font, same sizes."""
     path = large_print_build / "rosa-m" / f"{document}.html"
     kind = next(k for k in ALL_DOCUMENTS if k.name == document)

@@ -17,8 +17,10 @@ MIB = 1024 * 1024
 ROW = "x: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n"
 
 HOSTILE: dict[str, bytes] = {
-    "nine levels of aliases": ("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
-        f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]\n" for i in range(1, 9))).encode(),
+    "nine levels of aliases": (
+        "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+        + "".join(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]\n" for i in range(1, 9))
+    ).encode(),
     "a million brackets": b"a: " + b"[" * (MIB - 8),
     "half a million list entries": b"a: [" + b"1," * (MIB // 2 - 4) + b"]",
     "a 1 MiB key": b"x" * (MIB - 8) + b": 1\n",

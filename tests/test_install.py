@@ -40,22 +40,42 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The ``packetgen`` command of a fresh virtualenv that has only the wheel installed."""
     base = tmp_path_factory.mktemp("install")
     source = base / "source"  # a clean copy: the wheel must not depend on build/ or .venv/ of the checkout
-    shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(".git", ".venv", "build", "*.egg-info",
-                                                                  "__pycache__", ".*_cache", "test-artifacts"))
+    shutil.copytree(
+        REPO,
+        source,
+        ignore=shutil.ignore_patterns(
+            ".git", ".venv", "build", "*.egg-info", "__pycache__", ".*_cache", "test-artifacts"
+        ),
+    )
     wheels = base / "wheels"
     run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", wheels, source, cwd=base)
     wheel = next(wheels.glob("packetgen-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
-    for shipped in ["packetgen/templates/responder_packet.html.j2", "packetgen/templates/partials/macros.html.j2",
-                    "packetgen/styles/packet.css", "packetgen/styles/fonts/AtkinsonHyperlegible-Regular.ttf",
-                    "packetgen/skeleton/people/alex-b/profile.yaml", "packetgen/project/starter.yaml"]:
+    for shipped in [
+        "packetgen/templates/responder_packet.html.j2",
+        "packetgen/templates/partials/macros.html.j2",
+        "packetgen/styles/packet.css",
+        "packetgen/styles/fonts/AtkinsonHyperlegible-Regular.ttf",
+        "packetgen/skeleton/people/alex-b/profile.yaml",
+        "packetgen/project/starter.yaml",
+    ]:
         assert shipped in names, shipped
     env = base / "venv"
     venv.create(env, with_pip=False)
     site = next((env / "lib").glob("python3*/site-packages"))
     (site / "test-libraries.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    run(sys.executable, "-m", "pip", "--python", env / "bin" / "python", "install", "--quiet", "--no-deps",
-        wheel, cwd=base)
+    run(
+        sys.executable,
+        "-m",
+        "pip",
+        "--python",
+        env / "bin" / "python",
+        "install",
+        "--quiet",
+        "--no-deps",
+        wheel,
+        cwd=base,
+    )
     where = run(env / "bin" / "python", "-c", "import packetgen; print(packetgen.__file__)", cwd=base).stdout
     assert Path(where.strip()).is_relative_to(env), where  # the wheel's packetgen, not the checkout's
     return env / "bin" / "packetgen"
@@ -70,13 +90,15 @@ def new_project(packetgen: Path, folder: Path, paper: str) -> Path:
     (folder / "people" / "sam-c").mkdir()
     example = (folder / "people" / "alex-b" / "profile.yaml").read_text()
     (folder / "people" / "sam-c" / "profile.yaml").write_text(
-        example.replace("preferred_name: Alex", "preferred_name: Sam").replace("Alexandra Beaumont", "Samuel Carter"))
+        example.replace("preferred_name: Alex", "preferred_name: Sam").replace("Alexandra Beaumont", "Samuel Carter")
+    )
     return folder
 
 
 @pytest.mark.parametrize(("paper", "size"), [("letter", (612, 792)), ("a4", (595, 842))])
-def test_the_wheel_builds_a_new_project_anywhere(installed: Path, tmp_path: Path, paper: str,
-                                                 size: tuple[int, int]) -> None:
+def test_the_wheel_builds_a_new_project_anywhere(
+    installed: Path, tmp_path: Path, paper: str, size: tuple[int, int]
+) -> None:
     version = run(installed, "--version", cwd=tmp_path).stdout
     assert "0.1.0" in version
     root = new_project(installed, tmp_path / "maple-grove", paper)

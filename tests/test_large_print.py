@@ -27,8 +27,9 @@ def test_large_print_is_written_only_when_asked(demo_build: Path, large_print_bu
 
 @pytest.mark.parametrize("person_id", DEMO_IDS)
 @pytest.mark.parametrize("document", sorted(TWINS))
-def test_twin_shows_exactly_what_the_standard_document_shows(large_print_build: Path, person_id: str,
-                                                             document: str) -> None:
+def test_twin_shows_exactly_what_the_standard_document_shows(
+    large_print_build: Path, person_id: str, document: str
+) -> None:
     """Same audience, same consent decisions: large print is a typeface change, never a wider audience."""
     folder = large_print_build / person_id
     standard = json.loads((folder / f"{document}.manifest.json").read_text())
@@ -42,7 +43,8 @@ def test_twin_shows_exactly_what_the_standard_document_shows(large_print_build: 
     text = " ".join(one(html_soup(folder / f"{TWINS[document]}.html"), "main").get_text(" ").split())
     expected = " ".join(one(html_soup(folder / f"{document}.html"), "main").get_text(" ").split())
     assert text == expected.replace("packet FICTIONAL", "packet, large print FICTIONAL").replace(
-        "Crisis plan FICTIONAL", "Crisis plan, large print FICTIONAL")
+        "Crisis plan FICTIONAL", "Crisis plan, large print FICTIONAL"
+    )
 
 
 @pytest.mark.parametrize("person_id", DEMO_IDS)

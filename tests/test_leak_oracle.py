@@ -56,20 +56,44 @@ BY_RIGHT = {
     "care-team": {"responder", "care-team"},
     "internal-staff": {"responder", "care-team", "consent", "internal"},
 }
-DEFAULT_CLASS = {"communication": "responder", "baseline": "responder", "allergies": "responder",
-                 "medications": "responder", "risks": "responder", "decision_maker": "responder",
-                 "contacts": "responder", "crisis_plan": "care-team", "health_history": "care-team",
-                 "behavioral_health": "consent", "internal_notes": "internal"}
+DEFAULT_CLASS = {
+    "communication": "responder",
+    "baseline": "responder",
+    "allergies": "responder",
+    "medications": "responder",
+    "risks": "responder",
+    "decision_maker": "responder",
+    "contacts": "responder",
+    "crisis_plan": "care-team",
+    "health_history": "care-team",
+    "behavioral_health": "consent",
+    "internal_notes": "internal",
+}
 SECTIONS = tuple(DEFAULT_CLASS)
 OPTIONAL = ("health_history", "behavioral_health", "internal_notes")
 CLASSES = ("responder", "care-team", "consent", "internal")
-RESPONDER = frozenset({"communication", "baseline", "allergies", "medications", "risks", "decision_maker",
-                       "contacts", "behavioral_health", "crisis_plan"})
+RESPONDER = frozenset(
+    {
+        "communication",
+        "baseline",
+        "allergies",
+        "medications",
+        "risks",
+        "decision_maker",
+        "contacts",
+        "behavioral_health",
+        "crisis_plan",
+    }
+)
 DOCUMENTS = {  # document: audience, the profile sections it may carry
     "responder-packet": ("emergency-responders", RESPONDER),
     "mobile-crisis-packet": ("mobile-crisis", RESPONDER),
-    "crisis-plan": ("care-team", frozenset({"crisis_plan", "communication", "baseline", "risks", "contacts",
-                                            "health_history", "behavioral_health"})),
+    "crisis-plan": (
+        "care-team",
+        frozenset(
+            {"crisis_plan", "communication", "baseline", "risks", "contacts", "health_history", "behavioral_health"}
+        ),
+    ),
     "return-checklist-blank": ("care-team", frozenset({"crisis_plan"})),
 }
 EVENT_DOCUMENTS = {
@@ -83,12 +107,25 @@ SHOWS_CHANGES = {"crisis-plan"}
 ALL = None
 PRINTS: dict[str, dict[str, set[str] | None]] = {  # what each template prints of a section it may show
     "responder-packet": {
-        "communication": ALL, "baseline": ALL, "allergies": {"substance", "reaction", "verified_by"},
-        "medications": {"name", "dose", "route", "schedule", "purpose"}, "risks": ALL, "decision_maker": ALL,
-        "contacts": ALL, "crisis_plan": {"what_helps", "what_to_avoid"}, "behavioral_health": ALL},
+        "communication": ALL,
+        "baseline": ALL,
+        "allergies": {"substance", "reaction", "verified_by"},
+        "medications": {"name", "dose", "route", "schedule", "purpose"},
+        "risks": ALL,
+        "decision_maker": ALL,
+        "contacts": ALL,
+        "crisis_plan": {"what_helps", "what_to_avoid"},
+        "behavioral_health": ALL,
+    },
     "crisis-plan": {
-        "crisis_plan": ALL, "communication": {"how_i_communicate", "how_i_understand", "how_i_say_no"},
-        "baseline": ALL, "risks": ALL, "contacts": ALL, "health_history": ALL, "behavioral_health": ALL},
+        "crisis_plan": ALL,
+        "communication": ALL,
+        "baseline": ALL,
+        "risks": ALL,
+        "contacts": ALL,
+        "health_history": ALL,
+        "behavioral_health": ALL,
+    },
     "return-checklist-blank": {"crisis_plan": {"early_warning_signs"}},
 }
 PRINTS["mobile-crisis-packet"] = PRINTS["responder-packet"]
@@ -117,8 +154,9 @@ def in_force(consent: dict[str, Any], day: dt.date) -> bool:
 def may_see(section: str, sharing: str, audience: str, consents: list[dict[str, Any]], day: dt.date) -> bool:
     if sharing in BY_RIGHT[audience]:
         return True
-    return sharing == "consent" and any(c["recipient"] == audience and section in c["sections"] and in_force(c, day)
-                                        for c in consents)
+    return sharing == "consent" and any(
+        c["recipient"] == audience and section in c["sections"] and in_force(c, day) for c in consents
+    )
 
 
 class Person:
@@ -143,8 +181,14 @@ class Person:
                     return other.get("sharing")
         return contact.get("sharing")
 
-    def visible(self, state: dict[str, Any], audience: str, sections: frozenset[str], day: dt.date,
-                prints: dict[str, set[str] | None] | None = None) -> set[str]:
+    def visible(
+        self,
+        state: dict[str, Any],
+        audience: str,
+        sections: frozenset[str],
+        day: dt.date,
+        prints: dict[str, set[str] | None] | None = None,
+    ) -> set[str]:
         """Markers of ``state`` a document may show today (or, with ``prints``, must show)."""
         consents = self.data["consents"]
         found = markers(state["identity"], IDENTITY_PRINTED if prints is not None else None)
@@ -171,8 +215,11 @@ class Person:
         return list(dict.fromkeys(docs))
 
     def consent_ids(self, day: dt.date, audience: str | None = None) -> set[str]:
-        return {c["id"].lower() for c in self.data["consents"]
-                if in_force(c, day) and (audience is None or c["recipient"] == audience)}
+        return {
+            c["id"].lower()
+            for c in self.data["consents"]
+            if in_force(c, day) and (audience is None or c["recipient"] == audience)
+        }
 
     def allowed(self, relative: Path, day: dt.date) -> set[str]:
         """Markers a file of this person's folder may hold."""
@@ -270,24 +317,50 @@ class LeakOracle(RuleBasedStateMachine):
         m = self.m
         profile: dict[str, Any] = {
             "fictional": True,
-            "identity": {"preferred_name": m(), "legal_name": f"{m()} {m()}", "date_of_birth": "1980-02-03",
-                         "pronouns": m(), "language": m(), "interpreter_needed": False},
-            "plan": {"version": 1, "effective": "2026-01-05", "last_reviewed": "2026-10-01",
-                     "supervisor": {"name": m(), "phone": self.phone()}},
-            "communication": {"how_i_communicate": m(), "how_i_understand": m(), "how_i_say_no": m(),
-                              "how_i_show_pain": m()},
+            "identity": {
+                "preferred_name": m(),
+                "legal_name": f"{m()} {m()}",
+                "date_of_birth": "1980-02-03",
+                "pronouns": m(),
+                "language": m(),
+                "interpreter_needed": False,
+            },
+            "plan": {
+                "version": 1,
+                "effective": "2026-01-05",
+                "last_reviewed": "2026-10-01",
+                "supervisor": {"name": m(), "phone": self.phone()},
+            },
+            "communication": {
+                "how_i_communicate": m(),
+                "how_i_understand": m(),
+                "how_i_say_no": m(),
+                "how_i_show_pain": m(),
+            },
             "baseline": {"typical_presentation": m(), "signs_of_change": m()},
             "allergies": self.safety_list(data, lambda: {"substance": m(), "reaction": m(), "severity": "severe"}),
-            "medications": self.safety_list(data, lambda: {"name": m(), "dose": m(), "route": m(), "schedule": m(),
-                                                           "purpose": m()}),
-            "risks": {kind: self.safety_list(data, lambda: {"risk": m(), "what_to_do": m()})
-                      for kind in ("mobility", "swallowing", "seizures", "falls")},
-            "decision_maker": {"decides_for_self": False, "name": m(), "relationship": m(), "phone": self.phone(),
-                               "authority": m(), "code_status": m(), "advance_directive": m()},
+            "medications": self.safety_list(
+                data, lambda: {"name": m(), "dose": m(), "route": m(), "schedule": m(), "purpose": m()}
+            ),
+            "risks": {
+                kind: self.safety_list(data, lambda: {"risk": m(), "what_to_do": m()})
+                for kind in ("mobility", "swallowing", "seizures", "falls")
+            },
+            "decision_maker": {
+                "decides_for_self": False,
+                "name": m(),
+                "relationship": m(),
+                "phone": self.phone(),
+                "authority": m(),
+                "code_status": m(),
+                "advance_directive": m(),
+            },
             "contacts": {"people": [self.contact(data) for _ in range(data.draw(st.integers(1, 3)))]},
-            "crisis_plan": {key: [m()] for key in ("triggers", "early_warning_signs", "what_helps", "what_to_avoid",
-                                                   "step_down_criteria")} | {
-                "escalation_steps": [{"step": m(), "role": m()}]},
+            "crisis_plan": {
+                key: [m()]
+                for key in ("triggers", "early_warning_signs", "what_helps", "what_to_avoid", "step_down_criteria")
+            }
+            | {"escalation_steps": [{"step": m(), "role": m()}]},
             "consents": [],
         }
         for name in OPTIONAL:
@@ -301,11 +374,19 @@ class LeakOracle(RuleBasedStateMachine):
 
     def new_event(self) -> dict[str, Any]:
         m = self.m
-        return event_data(summary=m(), presenting_risk=m(), immediate_response=m(), current_presentation=m(),
-                          current_risk=m(), stabilization_actions=[m()], clinical_follow_up=m(),
-                          family_contact={"contacted": True, "who": m(), "at": "2026-11-03 09:00", "summary": m()},
-                          next_update={"supervisor": m(), "due": "2026-11-05 12:00"},
-                          next_review={"date": "2026-11-09", "what": m()}, internal_notes=m())
+        return event_data(
+            summary=m(),
+            presenting_risk=m(),
+            immediate_response=m(),
+            current_presentation=m(),
+            current_risk=m(),
+            stabilization_actions=[m()],
+            clinical_follow_up=m(),
+            family_contact={"contacted": True, "who": m(), "at": "2026-11-03 09:00", "summary": m()},
+            next_update={"supervisor": m(), "due": "2026-11-05 12:00"},
+            next_review={"date": "2026-11-09", "what": m()},
+            internal_notes=m(),
+        )
 
     def add(self, data: st.DataObject) -> None:
         self.ids += 1
@@ -346,25 +427,36 @@ class LeakOracle(RuleBasedStateMachine):
         person = self.pick(data)
         path = data.draw(st.sampled_from(_leaves(person.data)))
         parent = _get(person.data, path[:-1])
-        parent[path[-1]] = MARK.sub(lambda found: self.phone() if found.group().startswith("555") else self.m(),
-                                    parent[path[-1]])
+        parent[path[-1]] = MARK.sub(
+            lambda found: self.phone() if found.group().startswith("555") else self.m(), parent[path[-1]]
+        )
         self.build_and_check()
 
     @rule(data=st.data(), add=st.booleans())
     def change_a_list(self, data: st.DataObject, add: bool) -> None:
         person = self.pick(data)
-        lists = {"contacts": person.data["contacts"]["people"], "triggers": person.data["crisis_plan"]["triggers"],
-                 "what_helps": person.data["crisis_plan"]["what_helps"]}
+        lists = {
+            "contacts": person.data["contacts"]["people"],
+            "triggers": person.data["crisis_plan"]["triggers"],
+            "what_helps": person.data["crisis_plan"]["what_helps"],
+        }
         for name in ("allergies", "medications"):
             if "items" in person.data[name]:
                 lists[name] = person.data[name]["items"]
         name = data.draw(st.sampled_from(sorted(lists)))
         items = lists[name]
         if add:
-            new: Any = {"contacts": lambda: self.contact(data),
-                        "allergies": lambda: {"substance": self.m(), "reaction": self.m(), "severity": "mild"},
-                        "medications": lambda: {"name": self.m(), "dose": self.m(), "route": self.m(),
-                                                "schedule": self.m(), "purpose": self.m()}}.get(name, self.m)()
+            new: Any = {
+                "contacts": lambda: self.contact(data),
+                "allergies": lambda: {"substance": self.m(), "reaction": self.m(), "severity": "mild"},
+                "medications": lambda: {
+                    "name": self.m(),
+                    "dose": self.m(),
+                    "route": self.m(),
+                    "schedule": self.m(),
+                    "purpose": self.m(),
+                },
+            }.get(name, self.m)()
             items.insert(data.draw(st.integers(0, len(items))), new)
         elif len(items) > 1:
             del items[data.draw(st.integers(0, len(items) - 1))]
@@ -396,19 +488,26 @@ class LeakOracle(RuleBasedStateMachine):
         name = data.draw(st.sampled_from(OPTIONAL))
         if person.data.pop(name, None) is None:
             person.data[name] = {"text": f"Notes {self.m()}"} | (
-                {"sharing": sharing} if (sharing := self.sharing(data)) else {})
+                {"sharing": sharing} if (sharing := self.sharing(data)) else {}
+            )
         self.build_and_check()
 
     @rule(data=st.data())
     def grant_consent(self, data: st.DataObject) -> None:
         person = self.pick(data)
         granted = self.day - dt.timedelta(days=data.draw(st.integers(-10, 30)))
-        person.data["consents"].append({
-            "id": self.m(), "recipient": data.draw(st.sampled_from(sorted(BY_RIGHT))),
-            "sections": data.draw(st.lists(st.sampled_from(SECTIONS), min_size=1, max_size=4, unique=True)),
-            "authority": "person", "granted": granted.isoformat(),
-            "expires": (granted + dt.timedelta(days=data.draw(st.integers(11, 90)))).isoformat(),
-            "recorded_by": self.m(), "document_ref": self.m()})
+        person.data["consents"].append(
+            {
+                "id": self.m(),
+                "recipient": data.draw(st.sampled_from(sorted(BY_RIGHT))),
+                "sections": data.draw(st.lists(st.sampled_from(SECTIONS), min_size=1, max_size=4, unique=True)),
+                "authority": "person",
+                "granted": granted.isoformat(),
+                "expires": (granted + dt.timedelta(days=data.draw(st.integers(11, 90)))).isoformat(),
+                "recorded_by": self.m(),
+                "document_ref": self.m(),
+            }
+        )
         self.build_and_check()
 
     @precondition(lambda self: any(p.data["consents"] for p in self.people.values()))
@@ -443,8 +542,16 @@ class LeakOracle(RuleBasedStateMachine):
         for person_id, person in self.people.items():
             write_profile(self.root, person_id, person.data)
         self.log.lines.clear()
-        result = run_cli("build", "--root", str(self.root), "--as-of", self.day.isoformat(), "--quiet",
-                         "--format", "all" if pdf else "html")
+        result = run_cli(
+            "build",
+            "--root",
+            str(self.root),
+            "--as-of",
+            self.day.isoformat(),
+            "--quiet",
+            "--format",
+            "all" if pdf else "html",
+        )
         assert result.exit_code == 0, result.output
         for person in self.people.values():
             person.past.append(copy.deepcopy(person.data))
@@ -510,11 +617,16 @@ def _get(data: Any, path: tuple[Any, ...]) -> Any:
 
 
 LeakOracle.TestCase.settings = settings(
-    max_examples=EXAMPLES, stateful_step_count=STEPS, derandomize=True, deadline=None,
+    max_examples=EXAMPLES,
+    stateful_step_count=STEPS,
+    derandomize=True,
+    deadline=None,
     # Shrinking a failing run of builds takes minutes: the failing steps are printed as they are,
     # unless PACKETGEN_ORACLE_SHRINK=1 asks for the smallest example.
     phases=[Phase.explicit, Phase.reuse, Phase.generate, *([Phase.shrink] if SHRINK else [])],
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much], print_blob=True)
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    print_blob=True,
+)
 TestLeakOracle = LeakOracle.TestCase
 
 

@@ -36,9 +36,10 @@ import pytest
 from corpus import write_corpus
 
 from packetgen.builder import pdf_session
-from packetgen.builder.document import environment, render_person_document
+from packetgen.builder.document import render_person_document
 from packetgen.builder.records import load_person
 from packetgen.model.documents import BY_NAME, large_print
+from packetgen.pipeline.render import environment
 from packetgen.project.folders import open_project
 
 AS_OF = dt.date(2026, 11, 23)
@@ -62,17 +63,31 @@ def read_pdf(path: Path) -> dict[str, Any]:
     with pdfplumber.open(path) as document:
         for page in document.pages:
             chars = page.chars
-            outside = [c["text"] for c in chars if c["x0"] < -0.5 or c["x1"] > page.width + 0.5
-                       or c["top"] < -0.5 or c["bottom"] > page.height + 0.5]
+            outside = [
+                c["text"]
+                for c in chars
+                if c["x0"] < -0.5 or c["x1"] > page.width + 0.5 or c["top"] < -0.5 or c["bottom"] > page.height + 0.5
+            ]
             # Body text (not the running head or footer) stays inside the side margins too: a long
             # word that does not wrap runs into the margin before it runs off the paper.
-            outside += [c["text"] for c in chars if c.get("tag") != "Artifact" and not c["text"].isspace()
-                        and (c["x0"] < SIDE_MARGIN - 1 or c["x1"] > page.width - SIDE_MARGIN + 1)]
+            outside += [
+                c["text"]
+                for c in chars
+                if c.get("tag") != "Artifact"
+                and not c["text"].isspace()
+                and (c["x0"] < SIDE_MARGIN - 1 or c["x1"] > page.width - SIDE_MARGIN + 1)
+            ]
             spaced = " ".join(w["text"] for w in page.extract_words(use_text_flow=True))
             body = squash("".join(c["text"] for c in chars if c.get("tag") != "Artifact"))
-            pages.append({"text": squash("".join(c["text"] for c in chars)), "body": body, "words": spaced,
-                          "outside": outside,
-                          "size": (round(page.width), round(page.height))})
+            pages.append(
+                {
+                    "text": squash("".join(c["text"] for c in chars)),
+                    "body": body,
+                    "words": spaced,
+                    "outside": outside,
+                    "size": (round(page.width), round(page.height)),
+                }
+            )
     return {"pages": pages}
 
 
@@ -88,8 +103,9 @@ def render_and_read(root: Path, person_id: str, document: str) -> dict[str, Any]
     out = root / "build" / person_id / f"{document}.pdf"
     assert pdf_session.worker is not None
     if hasattr(pdf_session, "render_and_write"):
-        _, facts = pdf_session.render_and_write(pdf_session.worker, out, doc.print_html, kind.stylesheets,
-                                                kind.forms, doc.source, doc.plan())
+        _, facts = pdf_session.render_and_write(
+            pdf_session.worker, out, doc.print_html, kind.stylesheets, kind.forms, doc.source, doc.plan()
+        )
     else:  # a packetgen without the page-1 pass (how this test was shown to fail before it)
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_bytes(pdf_session.worker.render(doc.print_html, kind.stylesheets, kind.forms))
@@ -107,8 +123,11 @@ def jobs(people: dict[str, dict[str, Any]]) -> list[tuple[str, str]]:
         if beyond or i % 5 == 0:
             out.append((person_id, "mobile-crisis-packet"))
         if beyond or i % 10 == 0:
-            out += [(person_id, "responder-packet-large-print"), (person_id, "crisis-plan"),
-                    (person_id, "crisis-plan-large-print")]
+            out += [
+                (person_id, "responder-packet-large-print"),
+                (person_id, "crisis-plan"),
+                (person_id, "crisis-plan-large-print"),
+            ]
     return out
 
 
@@ -117,8 +136,12 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, dict[str
     root = tmp_path_factory.mktemp("corpus")
     people = write_corpus(root, PEOPLE)
     repo = Path(__file__).resolve().parent.parent
-    with ProcessPoolExecutor(max_workers=2, mp_context=pdf_session.pool_context(), initializer=pdf_session.init_worker,
-                             initargs=(repo / "styles",)) as pool:
+    with ProcessPoolExecutor(
+        max_workers=2,
+        mp_context=pdf_session.pool_context(),
+        initializer=pdf_session.init_worker,
+        initargs=(repo / "styles",),
+    ) as pool:
         futures = [pool.submit(render_and_read, root, person_id, document) for person_id, document in jobs(people)]
         results = [f.result() for f in futures]
     return people, results
@@ -190,11 +213,22 @@ def test_page_one_holds_the_page_one_list(corpus: tuple[dict, list], document: s
     for result in of(results, document):
         profile = people[result["person"]]
         page = result["pages"][0]["text"]
-        required = [profile["identity"]["preferred_name"], "Allergies", "Code status",
-                    profile["decision_maker"]["code_status"], profile["decision_maker"]["advance_directive"],
-                    profile["decision_maker"]["name"], profile["decision_maker"]["phone"], "Decision-maker",
-                    "How I communicate", profile["communication"]["how_i_communicate"],
-                    profile["communication"]["how_i_say_no"], "Risks", "Medications", "Who to call"]
+        required = [
+            profile["identity"]["preferred_name"],
+            "Allergies",
+            "Code status",
+            profile["decision_maker"]["code_status"],
+            profile["decision_maker"]["advance_directive"],
+            profile["decision_maker"]["name"],
+            profile["decision_maker"]["phone"],
+            "Decision-maker",
+            "How I communicate",
+            profile["communication"]["how_i_communicate"],
+            profile["communication"]["how_i_say_no"],
+            "Risks",
+            "Medications",
+            "Who to call",
+        ]
         required += [a["substance"] for a in profile["allergies"].get("items") or []]
         required += [r["risk"] for name in RISK_LISTS for r in profile["risks"][name].get("items") or []]
         high = [m for m in printed_medications(profile) if m.get("high_alert")]
@@ -204,9 +238,9 @@ def test_page_one_holds_the_page_one_list(corpus: tuple[dict, list], document: s
         missing = [text[:30] for text in required if squash(text) not in page and squash(text)[::-1] not in page]
         if page.count("HIGHALERT") != len(high):
             missing.append(f"HIGH ALERT marks: {page.count('HIGHALERT')} for {len(high)}")
-        if high and printed_medications(profile)[len(high):]:
+        if high and printed_medications(profile)[len(high) :]:
             # listed first: every high-alert medication comes before the first other one on page 1
-            others = [page.find(squash(med_text(m))) for m in printed_medications(profile)[len(high):]]
+            others = [page.find(squash(med_text(m))) for m in printed_medications(profile)[len(high) :]]
             others = [i for i in others if i >= 0]
             if others and max(page.find(squash(med_text(m))) for m in high) > min(others):
                 missing.append("high-alert medications are not listed first")
@@ -244,15 +278,22 @@ def test_pointers_say_what_continues_and_where(corpus: tuple[dict, list], docume
         when = {i: page_of(result, c["when_to_call"]) for i, c in enumerate(contacts[:2], start=1)}
         moved = [i for i, p in when.items() if p != 1]
         if moved:
-            label = "When to call contact 2" if moved == [2] else (
-                "When to call contact 1" if moved == [1] else "When to call contacts 1 and 2")
+            label = (
+                "When to call contact 2"
+                if moved == [2]
+                else ("When to call contact 1" if moved == [1] else "When to call contacts 1 and 2")
+            )
             check(label, [when[i] for i in moved])
         check("My usual baseline", [page_of(result, profile["baseline"]["typical_presentation"][:300])])
         check("Understanding and pain", [page_of(result, profile["communication"]["how_i_understand"])])
         check("What is different now", [page_of(result, "Staff: write what you saw, and when.")])
         check("Decision-maker's authority", [page_of(result, profile["decision_maker"]["authority"])])
-        details = [page_of(result, r["what_to_do"]) for name in RISK_LISTS
-                   for r in profile["risks"][name].get("items") or [] if r.get("what_to_do")]
+        details = [
+            page_of(result, r["what_to_do"])
+            for name in RISK_LISTS
+            for r in profile["risks"][name].get("items") or []
+            if r.get("what_to_do")
+        ]
         count = sum(p != 1 for p in details)
         if count:
             check(f"What to do for {count} risk{'s' if count > 1 else ''}", [p for p in details if p != 1])
@@ -270,16 +311,26 @@ def audience_texts(profile: dict[str, Any], document: str) -> list[str]:
     texts = [profile["identity"][k] for k in ("preferred_name", "legal_name", "language")]
     if document.startswith("crisis-plan"):
         plan = profile["crisis_plan"]
-        texts += [t for key in ("triggers", "early_warning_signs", "what_helps", "what_to_avoid",
-                                "step_down_criteria") for t in plan[key]]
+        texts += [
+            t
+            for key in ("triggers", "early_warning_signs", "what_helps", "what_to_avoid", "step_down_criteria")
+            for t in plan[key]
+        ]
         texts += [s[k] for s in plan["escalation_steps"] for k in ("step", "role")]
     else:
         texts += list(profile["communication"].values()) + list(profile["baseline"].values())
         texts += [a[k] for a in profile["allergies"].get("items") or [] for k in ("substance", "reaction")]
-        texts += [m[k] for m in profile["medications"].get("items") or []
-                  for k in ("name", "dose", "route", "schedule", "purpose")]
-        texts += [r[k] for name in RISK_LISTS for r in profile["risks"][name].get("items") or []
-                  for k in ("risk", "what_to_do")]
+        texts += [
+            m[k]
+            for m in profile["medications"].get("items") or []
+            for k in ("name", "dose", "route", "schedule", "purpose")
+        ]
+        texts += [
+            r[k]
+            for name in RISK_LISTS
+            for r in profile["risks"][name].get("items") or []
+            for k in ("risk", "what_to_do")
+        ]
         dm = profile["decision_maker"]
         texts += [dm[k] for k in ("name", "relationship", "phone", "authority", "code_status", "advance_directive")]
         if document.startswith("mobile-crisis"):
@@ -295,8 +346,11 @@ def test_every_field_is_in_the_pdf_and_every_glyph_inside_the_page(corpus: tuple
     for result in results:
         profile = people[result["person"]]
         whole = "".join(page["body"] for page in result["pages"])  # running head and footer left out
-        lost = [t[:30] for t in audience_texts(profile, result["document"])
-                if squash(t) not in whole and squash(t)[::-1] not in whole]
+        lost = [
+            t[:30]
+            for t in audience_texts(profile, result["document"])
+            if squash(t) not in whole and squash(t)[::-1] not in whole
+        ]
         outside = [c for page in result["pages"] for c in page["outside"]]
         sizes = {page["size"] for page in result["pages"]}
         if lost or outside or sizes != {(612, 792)}:
@@ -344,11 +398,13 @@ def test_large_print_page_one_says_where_each_section_is(corpus: tuple[dict, lis
             failures.append((result["person"], "no 'Where to find it' on page 1"))
         contacts = profile["contacts"]["people"]
         meds = printed_medications(profile)
-        for label, text in (("Code status", profile["decision_maker"]["code_status"]),
-                            ("Decision-maker", profile["decision_maker"]["name"] + ", guardian"),
-                            ("How I communicate", profile["communication"]["how_i_communicate"]),
-                            *([("Medications", med_text(meds[0]))] if meds else []),
-                            ("Who to call", f"{contacts[0]['role']}:")):
+        for label, text in (
+            ("Code status", profile["decision_maker"]["code_status"]),
+            ("Decision-maker", profile["decision_maker"]["name"] + ", guardian"),
+            ("How I communicate", profile["communication"]["how_i_communicate"]),
+            *([("Medications", med_text(meds[0]))] if meds else []),
+            ("Who to call", f"{contacts[0]['role']}:"),
+        ):
             found = page_of(result, text)
             expected = None if found == 1 else found  # page 1 needs no pointer
             if pointer_page(result, label) != expected:

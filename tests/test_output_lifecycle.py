@@ -28,9 +28,12 @@ EXPIRY = "2027-03-09"
 PERSON_DOCS = ("responder-packet", "mobile-crisis-packet", "crisis-plan", "return-checklist-blank")
 TWINS = ("responder-packet-large-print", "crisis-plan-large-print")
 DANA_EVENT_DOCS = (
-    "events/2026-10-03-escalation/case-manager-update", "events/2026-10-03-escalation/governance-update",
-    "events/2026-11-16-mobile-crisis/case-manager-update", "events/2026-11-16-mobile-crisis/governance-update",
-    "events/2026-11-16-mobile-crisis/partnership-review", "events/2026-11-16-mobile-crisis/return-checklist",
+    "events/2026-10-03-escalation/case-manager-update",
+    "events/2026-10-03-escalation/governance-update",
+    "events/2026-11-16-mobile-crisis/case-manager-update",
+    "events/2026-11-16-mobile-crisis/governance-update",
+    "events/2026-11-16-mobile-crisis/partnership-review",
+    "events/2026-11-16-mobile-crisis/return-checklist",
     "events/2026-11-16-mobile-crisis/support-request",
     "events/2026-11-22-medication-disruption/case-manager-update",
     "events/2026-11-22-medication-disruption/governance-update",
@@ -61,8 +64,10 @@ def expect(docs: tuple[str, ...] | list[str], suffixes: tuple[str, ...]) -> set[
 
 
 def state(build_dir: Path, pid: str) -> dict[str, tuple[bytes, int]]:
-    return {name: ((build_dir / pid / name).read_bytes(), (build_dir / pid / name).stat().st_mtime_ns)
-            for name in files(build_dir, pid)}
+    return {
+        name: ((build_dir / pid / name).read_bytes(), (build_dir / pid / name).stat().st_mtime_ns)
+        for name in files(build_dir, pid)
+    }
 
 
 def text(path: Path) -> str:
@@ -127,8 +132,10 @@ def test_expired_consent_leaves_no_old_copy_in_any_format(tmp_path: Path) -> Non
     assert_not_shown(out, "dana-k/mobile-crisis-packet", BEHAVIORAL, SISTER)
     assert "dana-k/mobile-crisis-packet.pdf" in index_links(out)
     assert_index_links_only_current_files(out)
-    decisions = {d["section"]: d["included"] for d in
-                 json.loads((out / "dana-k" / "mobile-crisis-packet.manifest.json").read_text())["sections"]}
+    decisions = {
+        d["section"]: d["included"]
+        for d in json.loads((out / "dana-k" / "mobile-crisis-packet.manifest.json").read_text())["sections"]
+    }
     assert decisions["behavioral_health"] is False
 
 
@@ -153,8 +160,11 @@ def test_contact_made_internal_leaves_no_copy_not_even_large_print(tmp_path: Pat
     build(root, "--as-of", AS_OF, "--large-print")
     for doc in ("responder-packet", "mobile-crisis-packet", "crisis-plan", *TWINS):
         assert SON in text(out / "rosa-m" / f"{doc}.pdf"), doc
-    edit(root / "people" / "rosa-m" / "profile.yaml", "when_to_call: Hospital transfer or any change in condition}",
-         "when_to_call: Hospital transfer or any change in condition, sharing: internal}")
+    edit(
+        root / "people" / "rosa-m" / "profile.yaml",
+        "when_to_call: Hospital transfer or any change in condition}",
+        "when_to_call: Hospital transfer or any change in condition, sharing: internal}",
+    )
     build(root, "--as-of", AS_OF, "--format", "html")
     # (The crisis plan's "what changed" list is issue 12 item 3, tested with the history.)
     for doc in ("responder-packet", "mobile-crisis-packet", "responder-packet-large-print"):
@@ -192,8 +202,10 @@ def test_format_html_removes_the_stale_pdf_and_a_full_build_brings_it_back(tmp_p
     pdf_only = (".pdf", ".manifest.json")
     assert files(out, "dana-k") == expect(PERSON_DOCS, pdf_only) | expect(DANA_EVENT_DOCS, pdf_only)
     assert "30 May 1951" in text(out / "dana-k" / "responder-packet.pdf")
-    assert {"dana-k/responder-packet.pdf", "dana-k/events/2026-10-03-escalation/case-manager-update.pdf"} <= \
-        index_links(out)
+    assert {
+        "dana-k/responder-packet.pdf",
+        "dana-k/events/2026-10-03-escalation/case-manager-update.pdf",
+    } <= index_links(out)
     assert_index_links_only_current_files(out)
 
 
@@ -229,7 +241,10 @@ def test_removed_person_loses_folder_drills_history_cache_and_index_row(tmp_path
     output = build(root, "--as-of", AS_OF, "--format", "html", "--large-print")
     assert "removed the output of people no longer in people/: jay-t" in output
     assert sorted(p.relative_to(out / "jay-t").as_posix() for p in (out / "jay-t").rglob("*")) == [
-        "events", "events/2026-12-01-escalation", "my-notes.txt"]
+        "events",
+        "events/2026-12-01-escalation",
+        "my-notes.txt",
+    ]
     assert (outside / "case-manager-update.html").read_text() == "not packetgen's either"
     assert not (out / "drills" / "jay-t.html").exists()
     assert not (out / ".history" / "jay-t.json").exists()
@@ -253,7 +268,10 @@ def test_deleted_event_removes_its_forms_and_their_links(tmp_path: Path) -> None
     assert not (out / "jay-t" / "events" / "2026-09-02-police").exists()
     assert not [href for href in index_links(out) if "2026-09-02-police" in href]
     assert sorted(p.name for p in (out / "jay-t" / "events").iterdir()) == [
-        "2026-11-02-escalation", "2026-11-10-escalation", "2026-11-21-escalation"]
+        "2026-11-02-escalation",
+        "2026-11-10-escalation",
+        "2026-11-21-escalation",
+    ]
     assert_index_links_only_current_files(out)
 
 
@@ -273,8 +291,10 @@ def test_broken_consent_withdraws_only_what_relies_on_consent_and_keeps_the_rest
     kept = [*(d for d in PERSON_DOCS if d != "mobile-crisis-packet"), *DANA_EVENT_DOCS]
     assert files(out, "dana-k") == expect(kept, SUFFIXES)
     assert {name: before[name] for name in files(out, "dana-k")} == state(out, "dana-k")  # bytes and mtimes
-    assert ("  dana-k: 1 document withdrawn until fixed (what consent or sharing allows may have changed); "
-            f"{len(kept)} kept, showing version 7\n") in output
+    assert (
+        "  dana-k: 1 document withdrawn until fixed (what consent or sharing allows may have changed); "
+        f"{len(kept)} kept, showing version 7\n"
+    ) in output
     row = html_soup(out / "index.html").select_one('tr[data-person="dana-k"]')
     assert row is not None and "1 document withdrawn until fixed" in row.get_text(" ")
     assert not [href for href in index_links(out) if "mobile-crisis-packet" in href]
@@ -291,12 +311,17 @@ def test_broken_consent_withdraws_only_what_relies_on_consent_and_keeps_the_rest
     assert "Source has errors" not in (out / "index.html").read_text()
 
 
-@pytest.mark.parametrize(("old", "new"), [
-    ("      sharing: consent\n", "      sharing: consnet\n"),               # not a sharing class
-    ("      sharing: consent\n", "      sharng: internal\n"),               # a misspelt sharing key
-], ids=["bad-sharing-class", "misspelt-sharing-key"])
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("      sharing: consent\n", "      sharing: consnet\n"),  # not a sharing class
+        ("      sharing: consent\n", "      sharng: internal\n"),  # a misspelt sharing key
+    ],
+    ids=["bad-sharing-class", "misspelt-sharing-key"],
+)
 def test_error_that_may_hide_a_sharing_change_withdraws_all_but_internal_documents(
-        tmp_path: Path, old: str, new: str) -> None:
+    tmp_path: Path, old: str, new: str
+) -> None:
     root = copy_people(tmp_path, "dana-k")
     out = root / "build"
     build(root, "--as-of", AS_OF, "--format", "html")
@@ -311,8 +336,7 @@ def test_error_that_may_hide_a_sharing_change_withdraws_all_but_internal_documen
     assert_index_links_only_current_files(out)
 
 
-def test_a_typo_that_breaks_the_yaml_keeps_what_needs_no_consent_unless_sharing_lines_changed(
-        tmp_path: Path) -> None:
+def test_a_typo_that_breaks_the_yaml_keeps_what_needs_no_consent_unless_sharing_lines_changed(tmp_path: Path) -> None:
     """README: a file that does not parse keeps the documents that show nothing under a consent when
     the consents block and every line mentioning sharing are those of the last good build."""
     root = copy_people(tmp_path, "dana-k")
@@ -378,8 +402,11 @@ def test_drill_page_goes_when_its_packet_is_no_longer_current(tmp_path: Path) ->
     assert SON in text(out / "drills" / "rosa-m.html")
     build(root, "--as-of", AS_OF, "--format", "html", "--force")  # same inputs: the drill stays
     assert (out / "drills" / "rosa-m.html").is_file()
-    edit(root / "people" / "rosa-m" / "profile.yaml", "when_to_call: Hospital transfer or any change in condition}",
-         "when_to_call: Hospital transfer or any change in condition, sharing: internal}")
+    edit(
+        root / "people" / "rosa-m" / "profile.yaml",
+        "when_to_call: Hospital transfer or any change in condition}",
+        "when_to_call: Hospital transfer or any change in condition, sharing: internal}",
+    )
     build(root, "--as-of", AS_OF, "--format", "html")
     assert not (out / "drills" / "rosa-m.html").exists()
 

@@ -81,8 +81,11 @@ def assert_all_text_tagged_or_footer(path: Path, footer: bool = True) -> None:
     with pdfplumber.open(path) as pdf:
         for page in pdf.pages:
             in_tree = {m for element in tree_elements(page.structure_tree) for m in element.get("mcids", [])}
-            untagged = [c["text"] for c in page.chars if not c["text"].isspace()
-                        and c.get("tag") != "Artifact" and c.get("mcid") not in in_tree]
+            untagged = [
+                c["text"]
+                for c in page.chars
+                if not c["text"].isspace() and c.get("tag") != "Artifact" and c.get("mcid") not in in_tree
+            ]
             assert not untagged, f"{path} page {page.page_number}: untagged text {''.join(untagged)!r}"
             if not footer:
                 continue
@@ -93,8 +96,9 @@ def assert_all_text_tagged_or_footer(path: Path, footer: bool = True) -> None:
 
 
 @pytest.mark.parametrize(("person_id", "document"), CASES)
-def test_pdf_is_tagged_pdf_ua_with_language_and_title_shown(large_print_build: Path, person_id: str,
-                                                            document: str) -> None:
+def test_pdf_is_tagged_pdf_ua_with_language_and_title_shown(
+    large_print_build: Path, person_id: str, document: str
+) -> None:
     path = large_print_build / person_id / f"{document}.pdf"
     assert_pdf_ua(path)
     title = one(html_soup(path.with_suffix(".html")), "title").get_text()
@@ -136,7 +140,8 @@ def test_reading_order_follows_the_page(large_print_build: Path, person_id: str,
         # text, so they are left out of this comparison.
         first_words = " ".join([w for w in text.split() if not MARKER.fullmatch(w)][:4])
         assert MARKER_SPACE.sub("", plain).startswith(first_words), (
-            f"page {number}: extraction starts {plain[:60]!r}, tags {first_words!r}")
+            f"page {number}: extraction starts {plain[:60]!r}, tags {first_words!r}"
+        )
     first = pages[0][0]
     assert first.startswith(f"{kind_title} FICTIONAL demo person {name}")
     expected = [h for h in html_headings if h[1]]
@@ -180,7 +185,7 @@ def test_table_headers_are_marked_and_linked_to_their_cells(large_print_build: P
         while stack:
             node = stack.pop()
             kids = node.get("/K")
-            for kid in (kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []):
+            for kid in kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []:
                 if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
                     stack.append(kid)
             if node.get("/S") == "/TH":

@@ -19,39 +19,45 @@ from test_html_accessibility import AXE_OPTIONS, describe
 WIDTH, HEIGHT = 390, 844
 
 
-
 @pytest.fixture
 def phone(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, device_scale_factor=2,
-                                  is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        viewport={"width": WIDTH, "height": HEIGHT}, device_scale_factor=2, is_mobile=True, has_touch=True
+    )
     page = context.new_page()
     yield page
     context.close()
 
 
 def box(page: Page, selector: str) -> dict[str, float]:
-    found = page.eval_on_selector(selector, "e => { const r = e.getBoundingClientRect(); "
-                                            "return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; }")
+    found = page.eval_on_selector(
+        selector,
+        "e => { const r = e.getBoundingClientRect(); "
+        "return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; }",
+    )
     assert found is not None, selector
     return found
 
 
 @pytest.mark.parametrize("person_id", DEMO_IDS)
 @pytest.mark.parametrize("document", ["responder-packet", "mobile-crisis-packet"])
-def test_packet_reflows_to_one_column_on_a_phone(demo_build: Path, phone: Page, person_id: str,
-                                                 document: str, tmp_path: Path) -> None:
+def test_packet_reflows_to_one_column_on_a_phone(
+    demo_build: Path, phone: Page, person_id: str, document: str, tmp_path: Path
+) -> None:
     phone.goto((demo_build / person_id / f"{document}.html").as_uri())
     phone.evaluate("document.fonts.ready")
     assert phone.evaluate("document.documentElement.scrollWidth") <= WIDTH  # nothing scrolls sideways
-    widest = phone.evaluate("Math.max(...[...document.querySelectorAll('main *')].map("
-                            "e => e.getBoundingClientRect().right))")
+    widest = phone.evaluate(
+        "Math.max(...[...document.querySelectorAll('main *')].map(e => e.getBoundingClientRect().right))"
+    )
     assert widest <= WIDTH
     allergies, code = box(phone, ".alert.allergies"), box(phone, ".alert.code-status")
     assert allergies["bottom"] <= code["top"]  # stacked, allergies first
     assert code["bottom"] <= HEIGHT  # both on the first screen
     # One column, in page-1 order: each section starts below the one before it, at the same left edge.
     sections = phone.eval_on_selector_all(
-        ".columns > section", "els => els.map(e => { const r = e.getBoundingClientRect(); return [r.left, r.top]; })")
+        ".columns > section", "els => els.map(e => { const r = e.getBoundingClientRect(); return [r.left, r.top]; })"
+    )
     assert len(sections) >= 5
     assert len({round(left) for left, _ in sections}) == 1
     assert [top for _, top in sections] == sorted(top for _, top in sections)

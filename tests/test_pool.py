@@ -26,13 +26,28 @@ def test_recycled_pools_build_what_one_process_builds(tmp_path: Path, monkeypatc
     for i in range(7):
         write_profile(tmp_path, f"p-{i:02d}", marked_profile())
     for out, jobs in (("one", "1"), ("pools", "2")):
-        result = run_cli("build", "--root", str(tmp_path), "--as-of", AS_OF, "--format", "html", "--quiet",
-                         "--out", str(tmp_path / out), "--jobs", jobs)
+        result = run_cli(
+            "build",
+            "--root",
+            str(tmp_path),
+            "--as-of",
+            AS_OF,
+            "--format",
+            "html",
+            "--quiet",
+            "--out",
+            str(tmp_path / out),
+            "--jobs",
+            jobs,
+        )
         assert result.exit_code == 0, result.output
         assert "built 10 of 10 people" in result.output
 
     def files(folder: Path) -> dict[str, bytes]:
-        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
-                if p.is_file() and p.name != ".packetgen-cache.json"}
+        return {
+            p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name != ".packetgen-cache.json"
+        }
 
     assert files(tmp_path / "pools") == files(tmp_path / "one")

@@ -55,8 +55,19 @@ def placed_and_changed(root: Path, places: tuple[str, ...], change: Any) -> str:
     cli("build", "--as-of", AS_OF, "--format", "html", "--quiet", root=root)
     old = footer_code(root / "build/dana-k/responder-packet.html")
     for place in places:
-        cli("copies", "confirm", "dana-k", place, "--by", "shift lead", "--on", "2026-11-20", "--as-of", AS_OF,
-            root=root)
+        cli(
+            "copies",
+            "confirm",
+            "dana-k",
+            place,
+            "--by",
+            "shift lead",
+            "--on",
+            "2026-11-20",
+            "--as-of",
+            AS_OF,
+            root=root,
+        )
     edit(root, change)
     return old
 
@@ -77,8 +88,13 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         output = cli("print", "--as-of", AS_OF, root=root)
     finally:
         mp.undo()
-    return {"root": root, "old": old, "output": output, "pdf": root / f"build/print/{RUN}.pdf",
-            "summary": json.loads((root / f"build/print/{RUN}.json").read_text())}
+    return {
+        "root": root,
+        "old": old,
+        "output": output,
+        "pdf": root / f"build/print/{RUN}.pdf",
+        "summary": json.loads((root / f"build/print/{RUN}.json").read_text()),
+    }
 
 
 def test_print_stale_writes_one_pdf_grouped_with_the_right_pages(run: dict[str, Any]) -> None:
@@ -92,10 +108,14 @@ def test_print_stale_writes_one_pdf_grouped_with_the_right_pages(run: dict[str, 
     for i in (1, 3, 5, 6):
         assert pages[i].startswith("Responder packet FICTIONAL demo person Dana")
         assert "Lithium carbonate 450 mg" in pages[i]
-    assert [(g["location"], g["first_page"], g["pages"], [(d["document"], d["count"]) for d in g["documents"]])
-            for g in run["summary"]["groups"]] == [
-        ("fridge", 1, 2, [("responder-packet", 1)]), ("go-bag", 3, 2, [("responder-packet", 1)]),
-        ("peer-group", 5, 3, [("responder-packet", 2)])]
+    assert [
+        (g["location"], g["first_page"], g["pages"], [(d["document"], d["count"]) for d in g["documents"]])
+        for g in run["summary"]["groups"]
+    ] == [
+        ("fridge", 1, 2, [("responder-packet", 1)]),
+        ("go-bag", 3, 2, [("responder-packet", 1)]),
+        ("peer-group", 5, 3, [("responder-packet", 2)]),
+    ]
     assert run["summary"]["pages"] == 7 and run["summary"]["pdf"] == f"{RUN}.pdf"
 
 
@@ -160,25 +180,30 @@ def test_verify_an_old_and_a_current_code(run: dict[str, Any]) -> None:
     # Plan 8 was first recorded by the print run (SOURCE_DATE_EPOCH: 18 Nov 2026).
     assert lines[1] == f"  replaced by plan v8 on 18 Nov 2026; current: plan v8, check {new}, since 18 Nov 2026"
     assert cli("verify", new, "--as-of", AS_OF, root=root) == (
-        f"{new} is current: dana-k, responder packet, plan v8, showing the same since 18 Nov 2026\n")
+        f"{new} is current: dana-k, responder packet, plan v8, showing the same since 18 Nov 2026\n"
+    )
     # Typed as read aloud: lower case, no dash, O for 0 and I for 1.
     typed = new.replace("-", " ").lower().replace("0", "o").replace("1", "i")
     assert cli("verify", typed, "--as-of", AS_OF, root=root).startswith(f"{new} is current")
     assert cli("verify", "ZZZZ-ZZZZ", "--as-of", AS_OF, root=root, code=3).startswith(
-        "ZZZZ-ZZZZ: no sheet with this check code is on record here")
+        "ZZZZ-ZZZZ: no sheet with this check code is on record here"
+    )
     assert run_cli("verify", "--root", str(root), "K7QX-M2P").exit_code == 2  # 7 characters
     # Event forms carry codes too (the code a reader finds on the built form).
     form = root / "build/jay-t/events/2026-11-21-escalation/case-manager-update.html"
     assert cli("verify", footer_code(form), "--as-of", AS_OF, root=root).startswith(
-        f"{footer_code(form)} is current: jay-t, 2026-11-21-escalation/case-manager-update, plan v")
+        f"{footer_code(form)} is current: jay-t, 2026-11-21-escalation/case-manager-update, plan v"
+    )
 
 
 def test_separator_never_describes_a_change_its_documents_audience_may_not_see(tmp_path: Path) -> None:
     root = copy_demo(tmp_path)
 
     def mobile_kit(data: dict[str, Any]) -> None:
-        data["copies"]["places"].append({"location": "mobile-kit", "kept_by": "On-call supervisor",
-                                         "documents": ["mobile-crisis-packet"]})
+        data["copies"]["places"].append(
+            {"location": "mobile-kit", "kept_by": "On-call supervisor", "documents": ["mobile-crisis-packet"]}
+        )
+
     edit(root, mobile_kit)
 
     def change(data: dict[str, Any]) -> None:
@@ -187,6 +212,7 @@ def test_separator_never_describes_a_change_its_documents_audience_may_not_see(t
         sister = next(c for c in data["contacts"]["people"] if c["role"] == "Sister")
         sister["phone"] = "555-0191"
         data["internal_notes"]["text"] = "A new internal note MKinternalchange"
+
     placed_and_changed(root, ("fridge", "mobile-kit"), change)
     cli("print", "--as-of", AS_OF, "--location", "fridge", "--location", "mobile-kit", root=root)
     pages = [words(text) for text in pdf_pages(root / f"build/print/{RUN}.pdf")]
@@ -196,8 +222,7 @@ def test_separator_never_describes_a_change_its_documents_audience_may_not_see(t
     # Policy (README "Sharing classes"): emergency responders get responder-class sections only;
     # consent roi-2026-mc gives the mobile crisis clinician behavioral health and the sister's number.
     assert "copies for fridge" in ems and "Medication changed: Lithium carbonate: dose from 600 mg to 450 mg" in ems
-    for hidden in ("Behavioral health", "MKbhchange", "Sister", "555-0190", "555-0191", "Internal",
-                   "MKinternalchange"):
+    for hidden in ("Behavioral health", "MKbhchange", "Sister", "555-0190", "555-0191", "Internal", "MKinternalchange"):
         assert hidden not in ems, hidden
     assert "copies for mobile-kit" in mobile and "Medication changed: Lithium carbonate" in mobile
     assert "Behavioral health changed" in mobile
@@ -208,9 +233,11 @@ def test_separator_never_describes_a_change_its_documents_audience_may_not_see(t
 def test_dry_run_writes_nothing_and_nothing_stale_prints_nothing(tmp_path: Path) -> None:
     root = copy_demo(tmp_path)
     out = cli("print", "--as-of", AS_OF, "--dry-run", root=root)
-    assert out == ("would print 2 group(s) (nothing written):\n"
-                   "  dana-k go-bag: crisis plan x1 (replaces v6 placed 20 Nov 2025)\n"
-                   "  dana-k peer-group: responder packet x2 (none there yet)\n")
+    assert out == (
+        "would print 2 group(s) (nothing written):\n"
+        "  dana-k go-bag: crisis plan x1 (replaces v6 placed 20 Nov 2025)\n"
+        "  dana-k peer-group: responder packet x2 (none there yet)\n"
+    )
     assert not (root / "build").exists()
     everything = cli("print", "--as-of", AS_OF, "--dry-run", "--all", "--location", "fridge", root=root)
     assert "dana-k fridge: responder packet x1 (replaces v7 placed 12 Mar 2026)" in everything

@@ -59,12 +59,15 @@ def test_an_unknown_key_names_its_line_and_the_key_meant(tmp_path: Path) -> None
     assert not (root / "build").exists()  # nothing done
 
 
-@pytest.mark.parametrize(("settings", "line", "field"), [
-    ("dates:\n  time_zone: Mars/Olympus\n", 2, "dates.time_zone"),
-    ("organization:\n  name: Maple Grove\n  phone: call the office\n", 3, "organization.phone"),
-    ("paper: legal\n", 1, "paper"),
-    ("review_months: 0\n", 1, "review_months"),
-])
+@pytest.mark.parametrize(
+    ("settings", "line", "field"),
+    [
+        ("dates:\n  time_zone: Mars/Olympus\n", 2, "dates.time_zone"),
+        ("organization:\n  name: Maple Grove\n  phone: call the office\n", 3, "organization.phone"),
+        ("paper: legal\n", 1, "paper"),
+        ("review_months: 0\n", 1, "review_months"),
+    ],
+)
 def test_a_bad_value_is_a_plain_message_with_its_line(tmp_path: Path, settings: str, line: int, field: str) -> None:
     root = new_project(tmp_path, settings)
     result = run_cli("check", "--project", str(root))
@@ -75,12 +78,21 @@ def test_a_bad_value_is_a_plain_message_with_its_line(tmp_path: Path, settings: 
 
 def test_organization_dates_and_time_zone_reach_every_document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")  # 2026-11-18 11:06 UTC = 05:06 in Chicago (CST)
-    root = new_project(tmp_path, "organization:\n  name: Maple Grove Supports\n  phone: 555-0142\n"
-                                 "dates:\n  format: 02/06/2026\n  time_zone: America/Chicago\n")
+    root = new_project(
+        tmp_path,
+        "organization:\n  name: Maple Grove Supports\n  phone: 555-0142\n"
+        "dates:\n  format: 02/06/2026\n  time_zone: America/Chicago\n",
+    )
     build(root)
     assert run_cli("audit", "--project", str(root), "--as-of", AS_OF).exit_code == 0
-    for page in ["alex-b/responder-packet.html", "alex-b/crisis-plan.html", "alex-b/mobile-crisis-packet.html",
-                 "alex-b/return-checklist-blank.html", "index.html", "audit/report.html"]:
+    for page in [
+        "alex-b/responder-packet.html",
+        "alex-b/crisis-plan.html",
+        "alex-b/mobile-crisis-packet.html",
+        "alex-b/return-checklist-blank.html",
+        "index.html",
+        "audit/report.html",
+    ]:
         text = visible_text(root / "build" / page)
         assert "Maple Grove Supports, 24/7 555-0142" in text, page
     packet = visible_text(root / "build" / "alex-b" / "responder-packet.html")
@@ -112,7 +124,8 @@ def test_a_templates_folder_replaces_shipped_templates_one_by_one(tmp_path: Path
     (root / "my-templates").mkdir()
     shipped_index = (REPO / "templates" / "index.html.j2").read_text()
     (root / "my-templates" / "index.html.j2").write_text(
-        shipped_index.replace("{% block body %}", "{% block body %}<p>Maple Grove's own index</p>", 1))
+        shipped_index.replace("{% block body %}", "{% block body %}<p>Maple Grove's own index</p>", 1)
+    )
     build(root)
     assert "Maple Grove's own index" in visible_text(root / "build" / "index.html")
     assert "Maple Grove's own index" not in visible_text(root / "build" / "alex-b" / "responder-packet.html")
@@ -135,8 +148,15 @@ def test_init_writes_a_project_that_checks_and_never_overwrites(here: Path) -> N
     result = run_cli("init", "agency")
     assert result.exit_code == 0, result.output
     root = here / "agency"
-    for relative in ["packetgen.yml", ".gitignore", "README.md", "people/alex-b/profile.yaml",
-                     "schema/profile.schema.json", "schema/event.schema.json", "schema/packetgen.schema.json"]:
+    for relative in [
+        "packetgen.yml",
+        ".gitignore",
+        "README.md",
+        "people/alex-b/profile.yaml",
+        "schema/profile.schema.json",
+        "schema/event.schema.json",
+        "schema/packetgen.schema.json",
+    ]:
         assert (root / relative).is_file(), relative
     assert "build/" in (root / ".gitignore").read_text().splitlines()
     assert "fictional: true" in (root / "people/alex-b/profile.yaml").read_text()

@@ -85,22 +85,27 @@ def write(relative: str, content: str | None = None) -> Callable[[Path], None]:
     def edit(root: Path) -> None:
         target = root / "people" / "rosa-m" / relative
         target.write_text(content if content is not None else (root / ROSA).read_text(encoding="utf-8"))
+
     return edit
 
 
 NAMED: dict[str, Callable[[Path], object]] = {  # what an edit returns is not used
-    "the `allergies:` block replaced by `allergies: none`":
-        lambda r: replace_block(r, "allergies", "allergies: none\n\n"),
-    "the `medications:` block replaced by `medications: []`":
-        lambda r: replace_block(r, "medications", "medications: []\n\n"),
+    "the `allergies:` block replaced by `allergies: none`": lambda r: replace_block(
+        r, "allergies", "allergies: none\n\n"
+    ),
+    "the `medications:` block replaced by `medications: []`": lambda r: replace_block(
+        r, "medications", "medications: []\n\n"
+    ),
     "the `medications:` block deleted": lambda r: replace_block(r, "medications", ""),
-    "the `allergies:` block replaced by `allergies: {<<: {items: [Penicillin]}, items: [Latex]}`":
-        lambda r: replace_block(r, "allergies", "allergies: {<<: {items: [Penicillin]}, items: [Latex]}\n\n"),
+    "the `allergies:` block replaced by `allergies: {<<: {items: [Penicillin]}, items: [Latex]}`": lambda r: (
+        replace_block(r, "allergies", "allergies: {<<: {items: [Penicillin]}, items: [Latex]}\n\n")
+    ),
     "added at the end of the file": laughs,
     "`pronouns:` followed by 500 `[` and 500 `]`": lambda r: key_line(r, "pronouns: " + "[" * 500 + "]" * 500),
     "padded to 5,000,000 bytes": pad_to_5_mb,
-    "U+202E in the middle of `preferred_name`": lambda r: replace(r, ROSA, "preferred_name: Rosa",
-                                                                 "preferred_name: Ro\u202esa"),
+    "U+202E in the middle of `preferred_name`": lambda r: replace(
+        r, ROSA, "preferred_name: Rosa", "preferred_name: Ro\u202esa"
+    ),
     "a NUL after `Rosa` in `legal_name`": lambda r: replace(r, ROSA, "legal_name: Rosa ", "legal_name: Rosa\x00 "),
     "`Márquez` in `legal_name`, file saved as Latin-1": latin1,
     "file saved as UTF-16": utf16,
@@ -130,8 +135,23 @@ ROWS = table_rows()
 def test_the_table_covers_every_kind_of_bad_input() -> None:
     assert len(ROWS) >= 30
     kinds = " ".join(row[0] for row in ROWS)
-    for kind in ("date", "phone", "blank", "alias", "merge", "tag", "nested", "5 MB", "invisible", "NUL",
-                 "Latin-1", "UTF-16", "tab", "missing section", "not read"):
+    for kind in (
+        "date",
+        "phone",
+        "blank",
+        "alias",
+        "merge",
+        "tag",
+        "nested",
+        "5 MB",
+        "invisible",
+        "NUL",
+        "Latin-1",
+        "UTF-16",
+        "tab",
+        "missing section",
+        "not read",
+    ):
         assert kind in kinds, kind
 
 

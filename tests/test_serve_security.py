@@ -59,11 +59,22 @@ def test_the_machine_own_names_are_answered(served: tuple[Path, int], host: byte
     assert status == 200 and response.endswith(b"%PDF-1.7 " + CONTENT)
 
 
-@pytest.mark.parametrize("host", [
-    b"evil.example:{port}", b"evil.example", b"127.0.0.1", b"localhost", b"127.0.0.1:1",
-    b"localhost:{port}.evil.example", b"127.0.0.2:{port}", b"0.0.0.0:{port}", b"[::ffff:127.0.0.1]:{port}",
-    b"localhost.:{port}", b"",
-])
+@pytest.mark.parametrize(
+    "host",
+    [
+        b"evil.example:{port}",
+        b"evil.example",
+        b"127.0.0.1",
+        b"localhost",
+        b"127.0.0.1:1",
+        b"localhost:{port}.evil.example",
+        b"127.0.0.2:{port}",
+        b"0.0.0.0:{port}",
+        b"[::ffff:127.0.0.1]:{port}",
+        b"localhost.:{port}",
+        b"",
+    ],
+)
 def test_any_other_host_is_refused_without_content(served: tuple[Path, int], host: bytes) -> None:
     _, port = served
     for path in (b"/", b"/rosa-m/crisis-plan.html", b"/__packetgen__/version?path=/index.html"):
@@ -81,19 +92,37 @@ def test_no_host_header_is_refused(served: tuple[Path, int]) -> None:
 
 def test_two_host_headers_are_refused(served: tuple[Path, int]) -> None:
     _, port = served
-    status, response = raw(port, f"GET /index.html HTTP/1.1\r\nHost: localhost:{port}\r\nHost: evil.example\r\n"
-                                 "Connection: close\r\n\r\n".encode())
+    status, response = raw(
+        port,
+        f"GET /index.html HTTP/1.1\r\nHost: localhost:{port}\r\nHost: evil.example\r\n"
+        "Connection: close\r\n\r\n".encode(),
+    )
     assert status == 421 and CONTENT not in response
 
 
-@pytest.mark.parametrize("path", [
-    b"/index.html%00", b"/\x00", b"/rosa-m/crisis-plan.html\x00.txt", b"/%00/index.html", b"/%ff%fe",
-    b"/rosa-m/../index.html", b"/..", b"/%2e%2e/%2e%2e/etc/passwd", b"/rosa-m%2f..%2findex.html",
-    b"/rosa-m\\crisis-plan.html", b"/%5c..%5cindex.html", b"/" + b"a" * 5000, b"/%0d%0aSet-Cookie:x=1",
-    b"/__packetgen__/../index.html", b"index.html",
-])
-def test_odd_urls_answer_400_and_never_a_traceback(served: tuple[Path, int], path: bytes,
-                                                   capfd: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "path",
+    [
+        b"/index.html%00",
+        b"/\x00",
+        b"/rosa-m/crisis-plan.html\x00.txt",
+        b"/%00/index.html",
+        b"/%ff%fe",
+        b"/rosa-m/../index.html",
+        b"/..",
+        b"/%2e%2e/%2e%2e/etc/passwd",
+        b"/rosa-m%2f..%2findex.html",
+        b"/rosa-m\\crisis-plan.html",
+        b"/%5c..%5cindex.html",
+        b"/" + b"a" * 5000,
+        b"/%0d%0aSet-Cookie:x=1",
+        b"/__packetgen__/../index.html",
+        b"index.html",
+    ],
+)
+def test_odd_urls_answer_400_and_never_a_traceback(
+    served: tuple[Path, int], path: bytes, capfd: pytest.CaptureFixture[str]
+) -> None:
     _, port = served
     status, response = get(port, path, f"127.0.0.1:{port}".encode())
     assert status == 400, response

@@ -26,8 +26,11 @@ def build(root: Path, *args: str) -> str:
 
 def outputs(build_dir: Path) -> dict[str, bytes]:
     """Every file a reader could open (documents, manifests, index, assets, history), by path."""
-    return {p.relative_to(build_dir).as_posix(): p.read_bytes() for p in sorted(build_dir.rglob("*"))
-            if p.is_file() and not p.relative_to(build_dir).as_posix().startswith(".packetgen-cache")}
+    return {
+        p.relative_to(build_dir).as_posix(): p.read_bytes()
+        for p in sorted(build_dir.rglob("*"))
+        if p.is_file() and not p.relative_to(build_dir).as_posix().startswith(".packetgen-cache")
+    }
 
 
 def people_built(build_dir: Path) -> set[str]:
@@ -65,7 +68,8 @@ def test_shards_partition_the_people_by_the_hash_rule(many: Path) -> None:
 
 
 def test_shards_into_one_folder_then_index_equal_the_unsharded_build(
-        many: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    many: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     whole = tmp_path_factory.mktemp("whole") / "build"
     build(many, "--out", str(whole))
     shared = many / "build"
@@ -107,12 +111,15 @@ def test_a_shard_rebuilds_only_its_own_people(many: Path) -> None:
     assert " 0 documents rebuilt" in build(many, "--shard", "2/2")
 
 
-@pytest.mark.parametrize(("value", "message"), [
-    ("3/2", "--shard: 3/2: K must be between 1 and N"),
-    ("0/2", "--shard: 0/2: K must be between 1 and N"),
-    ("1/0", "--shard: 1/0: N must be at least 1"),
-    ("two", "--shard: two: write it as K/N"),
-])
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("3/2", "--shard: 3/2: K must be between 1 and N"),
+        ("0/2", "--shard: 0/2: K must be between 1 and N"),
+        ("1/0", "--shard: 1/0: N must be at least 1"),
+        ("two", "--shard: two: write it as K/N"),
+    ],
+)
 def test_bad_shard_is_refused_before_building(project: Path, value: str, message: str) -> None:
     result = run_cli("build", "--root", str(project), "--shard", value)
     assert result.exit_code == 2

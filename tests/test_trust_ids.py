@@ -19,9 +19,11 @@ from profiles import marked_profile, write_profile
 
 from packetgen.cli import main
 
-RULE = ("not a valid person id: use the folder name under people/; lower-case letters, digits and dashes only, "
-        "e.g. 'ana-r' (it becomes a file name, so no full names or diagnoses), and not assets, drills, audit or "
-        "print (the build folder uses those)")
+RULE = (
+    "not a valid person id: use the folder name under people/; lower-case letters, digits and dashes only, "
+    "e.g. 'ana-r' (it becomes a file name, so no full names or diagnoses), and not assets, drills, audit or "
+    "print (the build folder uses those)"
+)
 
 
 def snapshot(root: Path) -> dict[str, tuple[int, int]]:
@@ -33,22 +35,27 @@ def cli(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-@pytest.mark.parametrize("args", [
-    ("build", "--person", "../people/rosa-m"),
-    ("build", "--person", "rosa-m/../../../elsewhere"),
-    ("build", "--person", "jay-t", "--person", "Rosa Martinez"),
-    ("build", "--person", "rosa-m\n"),
-    ("drill", "../people/rosa-m"),
-    ("drill", "rosa-m", "../people/jay-t", "--paper"),
-    ("status", "--person", "../people/rosa-m"),
-    ("explain", "../people/rosa-m", "responder-packet"),
-    ("new", "../people/rosa-m"),
-    ("new", "Rosa-M"),
-    ("new", "print"),  # build/print/ holds print runs: a person called that would share their folder
-    ("check", "--person", "assets"),
-], ids=lambda args: " ".join(args).replace("\n", "\\n"))
-def test_a_person_id_breaking_the_rule_is_a_usage_error_and_writes_nothing(tmp_path: Path,
-                                                                            args: tuple[str, ...]) -> None:
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("build", "--person", "../people/rosa-m"),
+        ("build", "--person", "rosa-m/../../../elsewhere"),
+        ("build", "--person", "jay-t", "--person", "Rosa Martinez"),
+        ("build", "--person", "rosa-m\n"),
+        ("drill", "../people/rosa-m"),
+        ("drill", "rosa-m", "../people/jay-t", "--paper"),
+        ("status", "--person", "../people/rosa-m"),
+        ("explain", "../people/rosa-m", "responder-packet"),
+        ("new", "../people/rosa-m"),
+        ("new", "Rosa-M"),
+        ("new", "print"),  # build/print/ holds print runs: a person called that would share their folder
+        ("check", "--person", "assets"),
+    ],
+    ids=lambda args: " ".join(args).replace("\n", "\\n"),
+)
+def test_a_person_id_breaking_the_rule_is_a_usage_error_and_writes_nothing(
+    tmp_path: Path, args: tuple[str, ...]
+) -> None:
     project = copy_demo(tmp_path / "proj")
     before = snapshot(tmp_path)
     code, output = cli(*args, "--root", str(project))
@@ -81,9 +88,11 @@ def misnamed(project: Path) -> Path:
     return project
 
 
-LINE = (f"people/{MISNAMED}/: folder name is not a valid person id, so it is not built: rename the folder: "
-        "lower-case letters, digits and dashes only, e.g. 'ana-r' (it becomes a file name, so no full names or "
-        "diagnoses), and not assets, drills, audit or print (the build folder uses those)")
+LINE = (
+    f"people/{MISNAMED}/: folder name is not a valid person id, so it is not built: rename the folder: "
+    "lower-case letters, digits and dashes only, e.g. 'ana-r' (it becomes a file name, so no full names or "
+    "diagnoses), and not assets, drills, audit or print (the build folder uses those)"
+)
 
 
 def test_check_reports_a_misnamed_folder_and_fails(misnamed: Path) -> None:
@@ -121,6 +130,7 @@ def test_watch_ignores_changes_in_a_misnamed_folder(misnamed: Path) -> None:
     from packetgen.watch.watch import classify
 
     project = open_project(misnamed)
-    affected = classify(project, {misnamed / "people" / MISNAMED / "profile.yaml",
-                                  misnamed / "people" / "testa" / "profile.yaml"})
+    affected = classify(
+        project, {misnamed / "people" / MISNAMED / "profile.yaml", misnamed / "people" / "testa" / "profile.yaml"}
+    )
     assert affected.people == {"testa"}

@@ -40,16 +40,18 @@ def test_out_into_an_existing_folder_removes_only_packetgen_temp_files(project: 
     out = tmp_path / "shared-drive"
     others = [
         file_at(out / "notes" / ".draft.tmp"),
-        file_at(out / ".report.pdf.abc123.tmp"),                    # another program's, same shape as ours was
-        file_at(out / "testa" / ".mine.tmp"),                       # in a folder we write, not our name
+        file_at(out / ".report.pdf.abc123.tmp"),  # another program's, same shape as ours was
+        file_at(out / "testa" / ".mine.tmp"),  # in a folder we write, not our name
         file_at(out / "deep" / "er" / ".index.html.packetgen-abcd1234.tmp"),  # our name, not a folder we write
         file_at(out / ".x.tmp" / "inside.txt"),
     ]
     old(out / ".x.tmp")
     (out / "testa" / ".link.packetgen-abcd1234.tmp").symlink_to(out / "notes" / ".draft.tmp")
-    ours = [file_at(out / ".index.html.packetgen-k2j4m6p8.tmp", b"<html>partial"),
-            file_at(out / "testa" / ".responder-packet.pdf.packetgen-a1b2c3d4.tmp", b"%PDF partial"),
-            file_at(out / "assets" / "fonts" / ".x.ttf.packetgen-zz99zz99.tmp", b"partial")]
+    ours = [
+        file_at(out / ".index.html.packetgen-k2j4m6p8.tmp", b"<html>partial"),
+        file_at(out / "testa" / ".responder-packet.pdf.packetgen-a1b2c3d4.tmp", b"%PDF partial"),
+        file_at(out / "assets" / "fonts" / ".x.ttf.packetgen-zz99zz99.tmp", b"partial"),
+    ]
 
     result = run_cli("build", "--root", str(project), "--out", str(out), "--as-of", AS_OF, "--format", "html")
     assert result.exit_code == 0, result.output
@@ -59,8 +61,9 @@ def test_out_into_an_existing_folder_removes_only_packetgen_temp_files(project: 
     assert (out / "testa" / "responder-packet.html").is_file()
 
 
-def test_write_atomic_names_its_temp_file_the_way_the_cleaner_looks_for(tmp_path: Path,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_write_atomic_names_its_temp_file_the_way_the_cleaner_looks_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from packetgen.pipeline import output
 
     seen: list[str] = []
@@ -91,9 +94,18 @@ def test_free_text_links_are_shown_as_text_never_as_links(project: Path) -> None
     data["crisis_plan"]["what_helps"] = [f"Music. {LINKS}"]
     data["contacts"]["people"][0]["when_to_call"] = f"Any time. {LINKS}"
     data["health_history"]["text"] = f"History. {LINKS}"
-    data["consents"] = [{"id": "c1", "recipient": "mobile-crisis", "sections": ["behavioral_health"],
-                         "authority": "person", "granted": "2026-01-05", "expires": "2027-01-05",
-                         "recorded_by": "Sam Super", "document_ref": "Binder 1"}]
+    data["consents"] = [
+        {
+            "id": "c1",
+            "recipient": "mobile-crisis",
+            "sections": ["behavioral_health"],
+            "authority": "person",
+            "granted": "2026-01-05",
+            "expires": "2027-01-05",
+            "recorded_by": "Sam Super",
+            "document_ref": "Binder 1",
+        }
+    ]
     data["behavioral_health"] |= {"sharing": "consent", "text": f"Behavioral. {LINKS}"}
     write_profile(project, "testa", data)
     write_event(project, "testa", "2026-11-02-escalation", event_data(summary=f"Summary. {LINKS}"))
@@ -106,9 +118,15 @@ def test_free_text_links_are_shown_as_text_never_as_links(project: Path) -> None
     for page in pages:
         soup = html_soup(page)
         # Only the typed, validated phone fields are links (tel:, so a tap at the door dials them).
-        links = [a for a in soup.find_all("a") if not (a.get("class") == ["phone"]
-                                                       and attr(a, "href").startswith("tel:")
-                                                       and digits(attr(a, "href")) == digits(a.get_text()))]
+        links = [
+            a
+            for a in soup.find_all("a")
+            if not (
+                a.get("class") == ["phone"]
+                and attr(a, "href").startswith("tel:")
+                and digits(attr(a, "href")) == digits(a.get_text())
+            )
+        ]
         assert links == [], page
         text = visible_text(page)
         if "http://example.com/plan" in text:

@@ -33,28 +33,38 @@ ENV_SECRET = "PKTGEN-ENVIRON-SECRET-8d2b6c10"
 INSIDE_SECRET = b"PKTGEN-INSIDE-TEXT-1b3d5f7a"
 """Text in a refused file inside the folder (a .png that is really text): never quoted either."""
 
-OUTSIDE = "must be a file in this person's folder, not a path elsewhere on the computer: copy the image next to " \
-          "profile.yaml and write just its file name"
+OUTSIDE = (
+    "must be a file in this person's folder, not a path elsewhere on the computer: copy the image next to "
+    "profile.yaml and write just its file name"
+)
 ESCAPES = "points outside this person's folder: copy the image next to profile.yaml and write just its file name"
 NOT_REGULAR = "not a regular file (a folder, device or pipe): name an image file next to profile.yaml"
 TOO_LARGE = "photo file is larger than 5 MiB: save a smaller copy (a passport-size photo needs well under 1 MiB)"
-NOT_IMAGE = "not a PNG, JPEG or SVG image (checked by its content, not its name): " \
-            "save the photo in one of those formats"
+NOT_IMAGE = (
+    "not a PNG, JPEG or SVG image (checked by its content, not its name): save the photo in one of those formats"
+)
 NOT_FOUND = "photo file not found next to the profile: add it or remove the line"
 
 
 def png(width: int = 4, height: int = 4, extra: bytes = b"") -> bytes:
     """A real PNG (grey square); ``extra`` goes in a private ancillary chunk."""
+
     def chunk(kind: bytes, body: bytes) -> bytes:
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
 
     rows = b"".join(b"\0" + b"\x80" * width for _ in range(height))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
-            + (chunk(b"prVt", extra) if extra else b"") + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+        + (chunk(b"prVt", extra) if extra else b"")
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
 
 
-SECRET_SVG = (b'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><text x="2" y="20">'
-              + SECRET + b"</text></svg>")
+SECRET_SVG = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><text x="2" y="20">' + SECRET + b"</text></svg>"
+)
 
 HOSTILE_SVG = """<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"
      width="120" height="150" viewBox="0 0 120 150" onload="alert('onload')">
@@ -155,8 +165,13 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Run:
     env = {**os.environ, "PKTGEN_TEST_SECRET": ENV_SECRET, "PYTHONPATH": str(REPO)}
 
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "packetgen.cli", *args, "--root", str(project)],
-                              capture_output=True, text=True, env=env, timeout=600)
+        return subprocess.run(
+            [sys.executable, "-m", "packetgen.cli", *args, "--root", str(project)],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=600,
+        )
 
     try:
         check = cli("check", "--as-of", AS_OF)
@@ -196,7 +211,7 @@ def test_a_refused_photo_means_the_person_is_not_built(hostile: Run, person_id: 
     assert hostile.expect(person_id, REFUSED[person_id]) in hostile.built.stderr.splitlines()
     lines = hostile.built.stderr.splitlines()
     assert "not built (errors above):" in lines
-    assert f"  {person_id}: not built yet" in lines[lines.index("not built (errors above):"):]
+    assert f"  {person_id}: not built yet" in lines[lines.index("not built (errors above):") :]
     assert not (hostile.build / person_id).exists()
 
 
@@ -206,11 +221,23 @@ def test_photo_problem_is_reported_with_the_other_problems(hostile: Run) -> None
     assert hostile.expect("bad-too", ESCAPES) in lines
 
 
-@pytest.mark.parametrize("secret", [SECRET, ENV_SECRET.encode(), INSIDE_SECRET, b"root:x:0:0:root:/root"],
-                         ids=["outside-file", "environ", "inside-text", "passwd"])
+@pytest.mark.parametrize(
+    "secret",
+    [SECRET, ENV_SECRET.encode(), INSIDE_SECRET, b"root:x:0:0:root:/root"],
+    ids=["outside-file", "environ", "inside-text", "passwd"],
+)
 def test_no_byte_of_a_refused_file_reaches_build_or_any_output(hostile: Run, secret: bytes) -> None:
-    assert where_found(hostile.build, secret, hostile.check.stdout, hostile.check.stderr,
-                       hostile.built.stdout, hostile.built.stderr) == []
+    assert (
+        where_found(
+            hostile.build,
+            secret,
+            hostile.check.stdout,
+            hostile.check.stderr,
+            hostile.built.stdout,
+            hostile.built.stderr,
+        )
+        == []
+    )
 
 
 def test_messages_name_the_field_never_the_file(hostile: Run) -> None:
@@ -270,13 +297,27 @@ def fetcher():  # type: ignore[no-untyped-def]
     return LocalOnlyFetcher([REPO / "styles"])
 
 
-@pytest.mark.parametrize("url", [
-    "FILE:///etc/hostname", "file:///etc/hostname", "File://localhost/etc/passwd", "file:///proc/self/environ",
-    f"file://{REPO}/styles/../pyproject.toml", f"file://{REPO}/styles/%2e%2e/pyproject.toml",
-    "http://127.0.0.1:9/x.css", "HTTPS://example.com/x.png", "ftp://example.com/x", "gopher://example.com/",
-    "data:text/html,<b>hello</b>", "DATA:text/css,body{color:red}", "data:font/ttf;base64,AAAA",
-    "data:;base64,AAAA", "data:application/octet-stream;base64,AAAA", "javascript:alert(1)",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "FILE:///etc/hostname",
+        "file:///etc/hostname",
+        "File://localhost/etc/passwd",
+        "file:///proc/self/environ",
+        f"file://{REPO}/styles/../pyproject.toml",
+        f"file://{REPO}/styles/%2e%2e/pyproject.toml",
+        "http://127.0.0.1:9/x.css",
+        "HTTPS://example.com/x.png",
+        "ftp://example.com/x",
+        "gopher://example.com/",
+        "data:text/html,<b>hello</b>",
+        "DATA:text/css,body{color:red}",
+        "data:font/ttf;base64,AAAA",
+        "data:;base64,AAAA",
+        "data:application/octet-stream;base64,AAAA",
+        "javascript:alert(1)",
+    ],
+)
 def test_fetcher_refuses_other_files_the_network_and_non_image_data(url: str) -> None:
     from packetgen.pipeline.resources import ResourceRefused
 
@@ -316,22 +357,27 @@ def test_pdf_renderer_loads_no_file_through_an_upper_case_scheme(tmp_path: Path)
 
     secret = tmp_path / "secret.png"
     secret.write_bytes(png(10, 10, extra=SECRET))
-    html = f'<html lang="en"><head><title>t</title></head><body><p>x</p><img src="FILE:{secret.as_uri()[5:]}">' \
-           f'<img src="File://localhost{secret}"></body></html>'
+    html = (
+        f'<html lang="en"><head><title>t</title></head><body><p>x</p><img src="FILE:{secret.as_uri()[5:]}">'
+        f'<img src="File://localhost{secret}"></body></html>'
+    )
     pdf = PdfRenderer(REPO / "styles").render(html)
     assert b"/Subtype /Image" not in pdf and b"/Subtype/Image" not in pdf
     assert not any(form in pdf for form in [SECRET, *base64_forms(SECRET)])
 
 
-def test_weasyprint_never_logs_what_it_failed_to_load(caplog: pytest.LogCaptureFixture,
-                                                      capfd: pytest.CaptureFixture[str]) -> None:
+def test_weasyprint_never_logs_what_it_failed_to_load(
+    caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]
+) -> None:
     """WeasyPrint's 'Failed to load image at <url>' would print a data: URI, i.e. the whole file."""
     from packetgen.pipeline.pdf import PdfRenderer
 
     payload = base64.b64encode(b"not an image at all " + SECRET).decode()
-    html = f'<html lang="en"><head><title>t</title></head><body><p>x</p>' \
-           f'<img src="data:image/png;base64,{payload}"><img src="https://example.com/{SECRET.decode()}.png">' \
-           f"</body></html>"
+    html = (
+        f'<html lang="en"><head><title>t</title></head><body><p>x</p>'
+        f'<img src="data:image/png;base64,{payload}"><img src="https://example.com/{SECRET.decode()}.png">'
+        f"</body></html>"
+    )
     with caplog.at_level("DEBUG"):
         PdfRenderer(REPO / "styles").render(html)
     logged = caplog.text + "\n".join(r.getMessage() for r in caplog.records)

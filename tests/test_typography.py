@@ -42,8 +42,11 @@ def test_no_text_below_the_minimum_size(large_print_build: Path, person_id: str,
 @pytest.mark.parametrize("document", PACKETS)
 def test_alert_headings_are_at_least_14pt_bold(large_print_build: Path, person_id: str, document: str) -> None:
     with pdfplumber.open(large_print_build / person_id / f"{document}.pdf") as pdf:
-        found = [w for w in pdf.pages[0].extract_words(extra_attrs=["fontname", "size"])
-                 if w["text"] in ("Allergies", "Code", "status")]
+        found = [
+            w
+            for w in pdf.pages[0].extract_words(extra_attrs=["fontname", "size"])
+            if w["text"] in ("Allergies", "Code", "status")
+        ]
     assert sorted(w["text"] for w in found) == ["Allergies", "Code", "status"]  # on page 1, once each
     for word in found:
         assert round(word["size"], 2) >= 14 and "Bold" in word["fontname"], word
@@ -65,14 +68,16 @@ def test_no_italic_run_longer_than_a_few_words(large_print_build: Path, person_i
 
 @pytest.mark.parametrize("person_id", DEMO_IDS)
 @pytest.mark.parametrize("document", sorted(MIN_SIZE))
-def test_every_glyph_is_in_the_shipped_sans_serif_embedded(large_print_build: Path, person_id: str,
-                                                           document: str) -> None:
+def test_every_glyph_is_in_the_shipped_sans_serif_embedded(
+    large_print_build: Path, person_id: str, document: str
+) -> None:
     """Atkinson Hyperlegible from styles/fonts, embedded, flagged sans-serif: no machine fallback."""
     path = large_print_build / person_id / f"{document}.pdf"
     assert {c["fontname"].split("+")[-1].split("-Bold")[0] for c in glyphs(path)} == {FONT}
     with pikepdf.open(path) as pdf:
-        descriptors = [o for o in pdf.objects if isinstance(o, pikepdf.Dictionary)
-                       and o.get("/Type") == "/FontDescriptor"]
+        descriptors = [
+            o for o in pdf.objects if isinstance(o, pikepdf.Dictionary) and o.get("/Type") == "/FontDescriptor"
+        ]
         assert descriptors
         for descriptor in descriptors:
             assert FONT in str(descriptor.FontName)
@@ -93,7 +98,19 @@ def test_every_pdf_in_the_build_uses_the_shipped_font_at_12pt_or_more(large_prin
 def test_stylesheets_parse_without_weasyprint_warnings(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     """An ignored declaration (say, a `clip` WeasyPrint cannot read) silently changes print output."""
     with caplog.at_level("WARNING", logger="weasyprint"):
-        result = run_cli("build", "--root", str(REPO), "--out", str(tmp_path), "--as-of", AS_OF,
-                         "--person", "rosa-m", "--large-print", "--format", "pdf")
+        result = run_cli(
+            "build",
+            "--root",
+            str(REPO),
+            "--out",
+            str(tmp_path),
+            "--as-of",
+            AS_OF,
+            "--person",
+            "rosa-m",
+            "--large-print",
+            "--format",
+            "pdf",
+        )
     assert result.exit_code == 0, result.output
     assert [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")] == []

@@ -59,9 +59,11 @@ def test_check_warns_when_the_plan_changed_but_its_version_did_not(project: Path
     assert check(project) == []
     data["crisis_plan"]["triggers"].append("Thunder")
     edit(project, data)
-    warning = (f"people/testa/profile.yaml:{version_line(path)}: plan.version: warning: the plan changed since "
-               "version 2 was first recorded on 18 Nov 2026, but plan.version is still 2: raise it (until then the "
-               "documents print version 2 with an edit number)")
+    warning = (
+        f"people/testa/profile.yaml:{version_line(path)}: plan.version: warning: the plan changed since "
+        "version 2 was first recorded on 18 Nov 2026, but plan.version is still 2: raise it (until then the "
+        "documents print version 2 with an edit number)"
+    )
     assert check(project) == [warning]  # before the next build ...
     build(project)
     assert check(project) == [warning]  # ... and after it
@@ -109,9 +111,18 @@ def test_different_content_never_prints_the_same_label(project: Path) -> None:
 
 def test_a_label_never_moves_for_what_its_audience_may_not_see(project: Path) -> None:
     data = marked_profile()
-    data["consents"] = [{"id": "roi-mc", "recipient": "mobile-crisis", "sections": ["behavioral_health"],
-                         "authority": "person", "granted": "2026-01-01", "expires": "2027-06-01",
-                         "recorded_by": "Sam", "document_ref": "ROI-1"}]
+    data["consents"] = [
+        {
+            "id": "roi-mc",
+            "recipient": "mobile-crisis",
+            "sections": ["behavioral_health"],
+            "authority": "person",
+            "granted": "2026-01-01",
+            "expires": "2027-06-01",
+            "recorded_by": "Sam",
+            "document_ref": "ROI-1",
+        }
+    ]
     write_profile(project, "testa", data)
     build(project)
     data["behavioral_health"]["text"] = "Behavioral, revised"

@@ -46,8 +46,22 @@ GENERATED = "2026-11-18 11:06 UTC"  # what conftest's SOURCE_DATE_EPOCH prints i
 
 def page_one_png(pdf: Path, target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["pdftoppm", "-png", "-r", str(DPI), "-f", "1", "-l", "1", "-singlefile", str(pdf),
-                    str(target.with_suffix(""))], check=True)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            str(DPI),
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            str(pdf),
+            str(target.with_suffix("")),
+        ],
+        check=True,
+    )
     return target
 
 
@@ -71,8 +85,9 @@ def envelope_top(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.parametrize("person_id", [*DEMO_IDS, "envelope-top"])
-def test_page_one_looks_like_the_reviewed_reference(large_print_build: Path, envelope_top: Path,
-                                                    person_id: str) -> None:
+def test_page_one_looks_like_the_reviewed_reference(
+    large_print_build: Path, envelope_top: Path, person_id: str
+) -> None:
     name = f"{person_id}-responder-packet.png"
     pdf = envelope_top if person_id == "envelope-top" else large_print_build / person_id / "responder-packet.pdf"
     image = page_one_png(pdf, ARTIFACTS / name)
@@ -85,8 +100,10 @@ def test_page_one_looks_like_the_reviewed_reference(large_print_build: Path, env
         shutil.copyfile(image, reference)
         pytest.fail(f"{reference} replaced by {image} ({share:.2%} of pixels differed): look at it, then commit it")
     assert reference.is_file(), f"no reference {reference}: look at {image}, then run PACKETGEN_UPDATE_REFERENCES=1"
-    assert share <= TOLERANCE, (f"{image} differs from {reference} in {share:.2%} of pixels: look at both; if the "
-                                "change is intended, update with PACKETGEN_UPDATE_REFERENCES=1 make test")
+    assert share <= TOLERANCE, (
+        f"{image} differs from {reference} in {share:.2%} of pixels: look at both; if the "
+        "change is intended, update with PACKETGEN_UPDATE_REFERENCES=1 make test"
+    )
 
 
 def render_variant(person_id: str, tmp_path: Path, *, fingerprint: str, extra_css: str = "") -> Path:
@@ -94,22 +111,27 @@ def render_variant(person_id: str, tmp_path: Path, *, fingerprint: str, extra_cs
     project = open_project(REPO)
     record = load_person(project, person_id, as_of=AS_OF_DATE)
     stamp = {"fingerprint": fingerprint, "generated": GENERATED}
-    doc = render_person_document(make_environment(project.templates_dir), record, BY_NAME["responder-packet"],
-                                 AS_OF_DATE, stamp)
+    doc = render_person_document(
+        make_environment(project.templates_dir), record, BY_NAME["responder-packet"], AS_OF_DATE, stamp
+    )
     html = doc.print_html.replace("</head>", f"<style>{extra_css}</style></head>")
     pdf = tmp_path / f"{abs(hash(extra_css + fingerprint))}.pdf"
     pdf.write_bytes(PdfRenderer(project.styles_dir).render(html))
     return page_one_png(pdf, pdf.with_suffix(".png"))
 
 
-@pytest.mark.parametrize(("change", "fingerprint", "css", "passes"), [
-    ("new source fingerprint", "f0f0f0f0f0", "", True),
-    ("contacts pushed off page 1", "f0f0f0f0f0", 'section[data-field="contacts"] { display: none; }', False),
-    ("sections moved down", "f0f0f0f0f0", ".columns { margin-top: 24pt; }", False),
-    ("font fallback", "f0f0f0f0f0", "html { font-family: serif; }", False),
-])
+@pytest.mark.parametrize(
+    ("change", "fingerprint", "css", "passes"),
+    [
+        ("new source fingerprint", "f0f0f0f0f0", "", True),
+        ("contacts pushed off page 1", "f0f0f0f0f0", 'section[data-field="contacts"] { display: none; }', False),
+        ("sections moved down", "f0f0f0f0f0", ".columns { margin-top: 24pt; }", False),
+        ("font fallback", "f0f0f0f0f0", "html { font-family: serif; }", False),
+    ],
+)
 def test_tolerance_absorbs_a_new_fingerprint_but_not_a_layout_change(
-        tmp_path: Path, change: str, fingerprint: str, css: str, passes: bool) -> None:
+    tmp_path: Path, change: str, fingerprint: str, css: str, passes: bool
+) -> None:
     person_id = "rosa-m"
     reference = REFERENCES / f"{person_id}-responder-packet.png"
     if not reference.is_file():

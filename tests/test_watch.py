@@ -48,11 +48,11 @@ def test_a_burst_of_events_gives_one_rebuild_after_the_quiet_period() -> None:
 def test_a_finished_write_needs_no_quiet_period_but_a_later_event_does() -> None:
     clock = FakeClock()
     queue = ChangeQueue(quiet=0.1, clock=clock)
-    queue.add(Path("profile.yaml~"))          # vim moves the original away...
+    queue.add(Path("profile.yaml~"))  # vim moves the original away...
     assert not queue.ready()
     queue.add(Path("profile.yaml"), finished=True)  # ...writes and closes the new file
     assert queue.ready()
-    queue.add(Path("profile.yaml~"))          # ...and deletes the backup: wait again
+    queue.add(Path("profile.yaml~"))  # ...and deletes the backup: wait again
     assert not queue.ready()
     clock.now += 0.15
     assert queue.ready()
@@ -74,15 +74,23 @@ def test_a_file_written_continuously_still_rebuilds_after_max_wait() -> None:
 def test_classify_maps_paths_and_ignores_build_output_and_editor_litter(tmp_path: Path) -> None:
     project = open_project(tmp_path)
     people = project.people_dir
-    affected = classify(project, {
-        people / "rosa-m" / "profile.yaml", people / "jay-t" / "events" / "2026-11-01.yaml",
-        people / "dana-k" / ".profile.yaml.swp", people / "dana-k" / "profile.yaml~", people / "dana-k" / "4913",
-        project.build_dir / "rosa-m" / "crisis-plan.pdf", project.build_dir / ".packetgen-cache.json",
-        tmp_path / "README.md",
-    })
+    affected = classify(
+        project,
+        {
+            people / "rosa-m" / "profile.yaml",
+            people / "jay-t" / "events" / "2026-11-01.yaml",
+            people / "dana-k" / ".profile.yaml.swp",
+            people / "dana-k" / "profile.yaml~",
+            people / "dana-k" / "4913",
+            project.build_dir / "rosa-m" / "crisis-plan.pdf",
+            project.build_dir / ".packetgen-cache.json",
+            tmp_path / "README.md",
+        },
+    )
     assert affected.people == {"rosa-m", "jay-t"} and not affected.shared
-    shared = classify(project, {project.templates_dir / "partials" / "macros.html.j2",
-                                project.styles_dir / "packet.css"})
+    shared = classify(
+        project, {project.templates_dir / "partials" / "macros.html.j2", project.styles_dir / "packet.css"}
+    )
     assert shared.shared == {"templates/partials/macros.html.j2", "styles/packet.css"}
 
 
@@ -96,8 +104,11 @@ def wait_for(condition: Callable[[], bool], timeout: float = 60.0) -> None:
 
 
 def snapshot(build: Path) -> dict[str, int]:
-    return {p.relative_to(build).as_posix(): p.stat().st_mtime_ns
-            for p in build.rglob("*") if p.is_file() and p.suffix in (".pdf", ".html")}
+    return {
+        p.relative_to(build).as_posix(): p.stat().st_mtime_ns
+        for p in build.rglob("*")
+        if p.is_file() and p.suffix in (".pdf", ".html")
+    }
 
 
 class Running:
@@ -142,7 +153,8 @@ def bump(monkeypatch: pytest.MonkeyPatch, minutes: int) -> None:
 
 
 def test_edit_rebuilds_that_person_only_bad_edit_keeps_output_fix_rebuilds(
-        watching: Running, monkeypatch: pytest.MonkeyPatch) -> None:
+    watching: Running, monkeypatch: pytest.MonkeyPatch
+) -> None:
     build = watching.build
     profile = watching.watcher.project.profile_path("rosa-m")
     good = profile.read_text()
@@ -217,8 +229,11 @@ def test_serve_injects_reload_script_and_never_serves_dot_files(watching: Runnin
         assert "__packetgen__" not in on_disk
         version = urllib.request.urlopen(f"{base}/__packetgen__/version?path=/rosa-m/crisis-plan.html").read()
         assert version != b"missing"
-        for hidden, code in (("/.packetgen-cache.json", 404), ("/.history/rosa-m.json", 404),
-                             ("/../people/rosa-m/profile.yaml", 400)):
+        for hidden, code in (
+            ("/.packetgen-cache.json", 404),
+            ("/.history/rosa-m.json", 404),
+            ("/../people/rosa-m/profile.yaml", 400),
+        ):
             with pytest.raises(urllib.error.HTTPError) as err:
                 urllib.request.urlopen(base + hidden)
             assert err.value.code == code
@@ -254,8 +269,10 @@ def test_a_failing_rebuild_is_reported_and_the_watcher_carries_on(tmp_path: Path
     watcher.queue.add(plan)
     assert watcher.step()
     line = next(n for n, text in enumerate(plan.read_text().splitlines(), 1) if "no_such_variable" in text)
-    assert (f"rebuild after templates/crisis_plan.html.j2 failed: templates/crisis_plan.html.j2:{line}: template "
-            "error: 'no_such_variable' is not defined here") in lines[-1]
+    assert (
+        f"rebuild after templates/crisis_plan.html.j2 failed: templates/crisis_plan.html.j2:{line}: template "
+        "error: 'no_such_variable' is not defined here"
+    ) in lines[-1]
     assert "UndefinedError" not in lines[-1]
     assert (tmp_path / "build" / "rosa-m" / "crisis-plan.html").read_bytes() == old_html
 

@@ -12,7 +12,7 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from packetgen import __version__
-from packetgen.audit.checks import DEFAULT_TARGET_HOURS
+from packetgen.audit.checks import DEFAULT_TARGET_HOURS, REPEAT_EVENTS
 from packetgen.audit.summary import Audit, MonthRow
 from packetgen.builder.document import printed_time
 from packetgen.pipeline.output import write_atomic, write_text
@@ -81,6 +81,8 @@ def write_audit(env: Environment, project: Project, audit: Audit, renderer: PdfR
         "chart": svg_data_uri(trend_chart(rows, project.styles_dir / "fonts", audit.target_hours)) if rows else None,
         "generated": printed_time(project),
         "stylesheet": None,
+        "repeat_events": REPEAT_EVENTS,
+        "consent_warning_days": project.config.settings.consent_warning_days,
     }
     folder = project.build_dir / "audit"
     html = render(env, "audit_report.html.j2", context | {"css": Markup(inline_stylesheet(project.styles_dir))})

@@ -26,7 +26,7 @@ from packetgen.pipeline.output import write_atomic
 from packetgen.pipeline.paginate import Plan, PrintSource, new_plan, ordered_medications
 from packetgen.pipeline.pdf import STYLESHEET
 from packetgen.pipeline.person_files import Refused, read_person_file
-from packetgen.pipeline.render import Look, look_of, make_environment, render
+from packetgen.pipeline.render import look_of, render
 from packetgen.pipeline.rules import ReviewStatus
 from packetgen.pipeline.select import Selection, select
 from packetgen.project.folders import Project
@@ -170,19 +170,6 @@ def manifest(
             for d in selection.decisions
         ],
     }
-
-
-_ENVIRONMENTS: dict[Look, Environment] = {}
-
-
-def environment(look: Look | Path) -> Environment:
-    """One Jinja environment per ``Look`` (templates folders and project settings) for the life of
-    the process, so ``watch`` does not recompile every template on each save. Jinja re-reads a
-    template whose file changed."""
-    look = look if isinstance(look, Look) else Look((look,))
-    if look not in _ENVIRONMENTS:
-        _ENVIRONMENTS[look] = make_environment(look)
-    return _ENVIRONMENTS[look]
 
 
 def write_page(

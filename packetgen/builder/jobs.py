@@ -13,7 +13,7 @@ from typing import Any
 from jinja2 import Environment
 
 from packetgen.builder.cache import Digests
-from packetgen.builder.document import environment, generated_at
+from packetgen.builder.document import generated_at
 from packetgen.builder.prune import Settled
 from packetgen.builder.records import PersonRecord, derive_events
 from packetgen.model.documents import (
@@ -26,7 +26,7 @@ from packetgen.model.documents import (
 from packetgen.model.errors import Problem
 from packetgen.pipeline.digest import combine, data_digest, tree_digest
 from packetgen.pipeline.gates import event_documents, gates_for
-from packetgen.pipeline.render import age_on, long_date
+from packetgen.pipeline.render import age_on, environment, long_date
 from packetgen.pipeline.revisions import PersonHistory, person_history, version_not_raised
 from packetgen.pipeline.select import select, select_event
 from packetgen.project.folders import Project

@@ -12,9 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from packetgen.builder.cache import CACHE_SCHEMA, BuildCache
-from packetgen.builder.document import (
-    environment,
-)
 from packetgen.builder.index import index_row
 from packetgen.builder.jobs import (
     BuildResult,
@@ -31,6 +28,7 @@ from packetgen.builder.prune import (
     stems_by_person,
 )
 from packetgen.builder.records import load_person
+from packetgen.pipeline.render import environment
 from packetgen.pipeline.revisions import record_history
 from packetgen.project.folders import Project
 

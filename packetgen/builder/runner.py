@@ -15,13 +15,7 @@ from typing import Any
 
 from packetgen.builder.cache import clean_temp_files
 from packetgen.builder.copies_index import ledger_digest
-from packetgen.builder.document import (
-    FORMATS,
-    environment,
-    generated_at,
-    output_suffixes,
-    printed_time,
-)
+from packetgen.builder.document import FORMATS, generated_at, output_suffixes, printed_time
 from packetgen.builder.index import copy_assets, index_row, write_index
 from packetgen.builder.jobs import (
     BuildResult,
@@ -37,6 +31,7 @@ from packetgen.builder.prune import (
 from packetgen.builder.shard import Shard, load_cache, select_people
 from packetgen.pipeline.digest import combine, tree_digest
 from packetgen.pipeline.history import forget_removed
+from packetgen.pipeline.render import environment
 from packetgen.project.folders import Project
 
 log = logging.getLogger(__name__)

@@ -34,8 +34,9 @@ def advice(project: Any, record: Any, as_of: dt.date, renderer: Any = None, layo
 
 def layout_facts(project: Any, record: Any, kind: Any, as_of: dt.date, renderer: Any) -> dict[str, Any]:
     """Page count and what continued for one packet: from a current manifest, or laid out now."""
-    from packetgen.builder.document import environment, render_person_document
+    from packetgen.builder.document import render_person_document
     from packetgen.builder.jobs import document_fingerprint, person_job
+    from packetgen.pipeline.render import environment
 
     job = person_job(project, record, kind, as_of)
     fingerprint = document_fingerprint(project, job, as_of)

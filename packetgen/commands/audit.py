@@ -48,8 +48,8 @@ def audit_command(
     """Quality audit of case manager coordination: build/audit/report.html and .pdf."""
     from packetgen.audit.report import write_audit
     from packetgen.audit.summary import run_audit, summary_lines
-    from packetgen.builder.document import environment
     from packetgen.drill.log import read_all_logs
+    from packetgen.pipeline.render import environment
 
     project = open_project(root, out)
     report_misnamed_folders(project, err=True)

@@ -60,9 +60,9 @@ def drill_page_command(
     """Write build/drills/<person-id>.html (or -paper.pdf with --paper)."""
     import random
 
-    from packetgen.builder.document import environment
     from packetgen.drill.page import write_drill_page, write_paper_drill
     from packetgen.pipeline.pdf import PdfRenderer
+    from packetgen.pipeline.render import environment
 
     project = open_project(root, out)
     if everyone == bool(person_ids):
@@ -130,9 +130,9 @@ def drill_import_command(root: Path, files: tuple[Path, ...]) -> None:
 )
 def drill_report_command(root: Path, target_seconds: float | None, out: Path | None) -> None:
     """Write build/drills/report.html and report.pdf from every person's drill log."""
-    from packetgen.builder.document import environment
     from packetgen.drill.log import read_all_logs
     from packetgen.drill.report import report_context, write_report
+    from packetgen.pipeline.render import environment
 
     project = open_project(root, out)
     target_seconds = target_seconds or project.config.settings.drills.target_seconds

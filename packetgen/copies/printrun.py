@@ -25,7 +25,7 @@ from typing import Any
 
 import pikepdf
 
-from packetgen.builder.document import environment, generated_at, printed_time, render_person_document
+from packetgen.builder.document import generated_at, printed_time, render_person_document
 from packetgen.builder.jobs import Job, job_key, project_digests, with_history
 from packetgen.builder.records import PersonRecord
 from packetgen.copies.copies import PersonCopies, SlotState, history_of, person_copies
@@ -36,7 +36,7 @@ from packetgen.pipeline.checkcode import check_code
 from packetgen.pipeline.digest import tree_digest
 from packetgen.pipeline.output import write_atomic, write_text
 from packetgen.pipeline.pdf import PdfRenderer
-from packetgen.pipeline.render import render
+from packetgen.pipeline.render import environment, render
 from packetgen.project.folders import Project
 
 PRINT_DIR = "print"

@@ -186,7 +186,6 @@ class PrintSource:
     context: dict[str, Any]
 
     def __call__(self, plan: Plan) -> str:
-        from packetgen.builder.document import environment
-        from packetgen.pipeline.render import render
+        from packetgen.pipeline.render import environment, render
 
         return render(environment(self.look), self.template, {**self.context, "plan": plan})

@@ -27,7 +27,6 @@ from packetgen.model.event import EVENT_TYPE_LABELS, ReturnChecklist
 from packetgen.pipeline.dates import DEFAULT_DATE_STYLE, format_date
 from packetgen.pipeline.gates import GAP_WITHOUT_OWNER, Gate
 from packetgen.pipeline.page_plan import RISK_LISTS
-from packetgen.pipeline.rules import CONSENT_WARNING_DAYS
 
 
 def _links_as_text(state: StateCore) -> None:
@@ -179,8 +178,6 @@ def make_environment(look: Look | Path) -> Environment:
     env.globals["risk_lists"] = RISK_LISTS
     env.globals["return_checklist_fields"] = RETURN_CHECKLIST_FIELDS
     env.globals["gap_open"] = gap_open
-    # The default window; a context that knows the project's setting passes its own value.
-    env.globals["consent_warning_days"] = CONSENT_WARNING_DAYS
     env.globals["look"] = look
     return env
 
@@ -225,3 +222,16 @@ def render(env: Environment, template: str, context: dict[str, Any]) -> str:
         return env.get_template(template).render(**context)
     except TemplateError as exc:
         raise template_fault(exc, template) from None
+
+
+_ENVIRONMENTS: dict[Look, Environment] = {}
+
+
+def environment(look: Look | Path) -> Environment:
+    """One Jinja environment per ``Look`` (templates folders and project settings) for the life of
+    the process, so ``watch`` does not recompile every template on each save. Jinja re-reads a
+    template whose file changed."""
+    look = look if isinstance(look, Look) else Look((look,))
+    if look not in _ENVIRONMENTS:
+        _ENVIRONMENTS[look] = make_environment(look)
+    return _ENVIRONMENTS[look]
