@@ -131,13 +131,15 @@ def test_template_typo_fails_the_build_instead_of_printing_blank(project: Path) 
     shutil.copytree(REPO / "templates", project / "templates")
     shutil.copytree(REPO / "styles", project / "styles")
     template = project / "templates" / "responder_packet.html.j2"
-    template.write_text(template.read_text().replace("view.identity.preferred_name", "view.identity.prefered_name", 1))
+    text = template.read_text()
+    assert "view.decision_maker.code_status" in text  # the typo below must land in this template
+    template.write_text(text.replace("view.decision_maker.code_status", "view.decision_maker.code_statsu", 1))
     write_profile(project, "testa", marked_profile())
     result = run_cli("build", "--root", str(project), "--as-of", AS_OF, "--format", "html")
     assert result.exit_code == 1
-    line = next(n for n, text in enumerate(template.read_text().splitlines(), 1) if "prefered_name" in text)
+    line = next(n for n, text in enumerate(template.read_text().splitlines(), 1) if "code_statsu" in text)
     assert (
-        f"templates/responder_packet.html.j2:{line}: template error: 'prefered_name' is not defined here: "
+        f"templates/responder_packet.html.j2:{line}: template error: 'code_statsu' is not defined here: "
         "check the spelling"
     ) in result.output
     assert "Traceback" not in result.output and "jinja2" not in result.output
