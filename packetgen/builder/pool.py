@@ -13,8 +13,8 @@ the build hung with no worker left). A new pool per generation keeps fork, costs
 a core idle while the last task finishes: about 2% of a long PDF build.
 
 Tasks are a few people each, and what comes back is kept small (``slim``), so the main process
-never holds the whole roster either. ``build.py`` imports this module inside functions only (it
-imports ``build``).
+never holds the whole roster either. ``builder/parts.py`` imports this module inside functions only (it
+imports ``builder/records``).
 """
 
 from __future__ import annotations
