@@ -15,6 +15,15 @@ from typing import Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from packetgen.model.copies import Copies
+from packetgen.model.eif import (
+    Avoid,
+    BaselineVitals,
+    CareProviders,
+    Conditions,
+    Devices,
+    HomeAccess,
+    Immunizations,
+)
 from packetgen.model.fields import BirthDate, ContactPhone, Date, PastDate, Phone, Text, WholeNumber
 from packetgen.model.safety import Allergies, Medications, Risks
 from packetgen.model.sharing import (
@@ -172,6 +181,19 @@ class Profile(Strict):
         default=None, description="Psychiatric history and advance directive details (consent by default)."
     )
     internal_notes: FreeText | None = Field(default=None, description="Stays inside the provider.")
+    # The emergency-information sections (model/eif.py): optional, so profiles written before them
+    # keep building; documents print "not recorded" where one is missing.
+    conditions: Conditions | None = Field(default=None, description="Diagnoses: entries or none_known.")
+    devices: Devices | None = Field(default=None, description="Medical devices and equipment: entries or none_known.")
+    baseline_vitals: BaselineVitals | None = Field(default=None, description="Usual vital signs, each with its date.")
+    avoid: Avoid | None = Field(default=None, description="Procedures and medications to avoid, each with the reason.")
+    care_providers: CareProviders | None = Field(
+        default=None, description="Primary physician, specialists, pharmacy, preferred hospital."
+    )
+    home_access: HomeAccess | None = Field(
+        default=None, description="How responders get in and what is inside. Never door codes."
+    )
+    immunizations: Immunizations | None = Field(default=None, description="Vaccines given, with dates.")
     consents: list[Consent] = Field(default_factory=list)
     copies: Copies | None = Field(
         default=None, description="Where printed copies are kept (always internal: no document shows it)."

@@ -9,15 +9,16 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from packetgen.model.fields import PastDate, Text
+from packetgen.model.provenance import Sourced
 from packetgen.model.sharing import Section, Strict
 
 
-class NoneKnown(Strict):
+class NoneKnown(Sourced):
     verified_on: PastDate = Field(description="Date someone checked that there are none (not after the build date).")
     verified_by: Text = Field(description="Role of the person who checked, e.g. 'RN', 'house supervisor'.")
 
 
-class Alert(Strict):
+class Alert(Sourced):
     confirmed: bool = Field(
         default=True, description="false if reported but not confirmed; the packet marks it 'unconfirmed'."
     )

@@ -39,6 +39,13 @@ SectionName = Literal[
     "health_history",
     "behavioral_health",
     "internal_notes",
+    "conditions",
+    "devices",
+    "baseline_vitals",
+    "avoid",
+    "care_providers",
+    "home_access",
+    "immunizations",
 ]
 
 """Profile sections that carry a sharing class and can be named in a consent record."""
@@ -72,6 +79,18 @@ SECTION_DEFAULTS: dict[str, SharingClass] = {
     "health_history": "care-team",
     "behavioral_health": "consent",
     "internal_notes": "internal",
+    # The emergency-information sections (model/eif.py). What a medic asks first travels with the
+    # responder packet, as on the AAP/ACEP Emergency Information Form: diagnoses, devices, baseline
+    # vitals, what to avoid, the physician and preferred hospital, how to get in. Psychiatric
+    # diagnoses belong in behavioral_health (consent), not in conditions. Immunizations do not change
+    # what happens in the first minutes, so they stay with the care team.
+    "conditions": "responder",
+    "devices": "responder",
+    "baseline_vitals": "responder",
+    "avoid": "responder",
+    "care_providers": "responder",
+    "home_access": "responder",
+    "immunizations": "care-team",
 }
 
 """Default sharing class per section. identity and plan have none: every document must say who
@@ -94,4 +113,6 @@ def classes_used(section: Any, name: str) -> set[SharingClass]:
     classes = {class_of(section, name)}
     if name == "contacts" and section is not None:
         classes |= {c.sharing for c in section.people if c.sharing}
+    if name == "care_providers" and section is not None:
+        classes |= {c.sharing for c in section.items if c.sharing}
     return classes
