@@ -235,6 +235,8 @@ def test_page_one_holds_the_page_one_list(corpus: tuple[dict, list], document: s
         required += [med_text(m) for m in high]
         for contact in profile["contacts"]["people"][:2]:
             required += [contact["role"], contact["name"], contact["phone"]]
+        # The avoid list is an alert: every entry, with its reason, on page 1.
+        required += [t for item in profile.get("avoid", {}).get("items", []) for t in (item["what"], item["reason"])]
         missing = [text[:30] for text in required if squash(text) not in page and squash(text)[::-1] not in page]
         if page.count("HIGHALERT") != len(high):
             missing.append(f"HIGH ALERT marks: {page.count('HIGHALERT')} for {len(high)}")
@@ -297,6 +299,8 @@ def test_pointers_say_what_continues_and_where(corpus: tuple[dict, list], docume
         count = sum(p != 1 for p in details)
         if count:
             check(f"What to do for {count} risk{'s' if count > 1 else ''}", [p for p in details if p != 1])
+        for label, text in eif_blocks(profile):
+            check(label, [page_of(result, text)])
         if document == "mobile-crisis-packet":
             check("What helps", [page_of(result, profile["crisis_plan"]["what_helps"][0])])
             check("What to avoid", [page_of(result, profile["crisis_plan"]["what_to_avoid"][0])])
@@ -304,6 +308,41 @@ def test_pointers_say_what_continues_and_where(corpus: tuple[dict, list], docume
         if wrong:
             failures.append((result["person"], wrong))
     assert not failures, failures[:5]
+
+
+def eif_blocks(profile: dict[str, Any]) -> list[tuple[str, str]]:
+    """The emergency-information blocks a packet may continue, as each pointer names it, with a text
+    that is in the block: the preferred hospital's name, the first condition, the first device's
+    instructions, the usual neurological status, how to get in."""
+    blocks = []
+    providers = profile.get("care_providers", {}).get("items", [])
+    hospitals = [p for p in providers if p["role"] == "preferred-hospital"]
+    if hospitals:
+        blocks.append(("Preferred hospital", hospitals[0]["name"]))
+    if profile.get("conditions", {}).get("items"):
+        blocks.append(("Conditions", profile["conditions"]["items"][0]["name"]))
+    if profile.get("devices", {}).get("items"):
+        blocks.append(("Devices", profile["devices"]["items"][0]["what_to_do"]))
+    if "baseline_vitals" in profile:
+        blocks.append(("Usual vital signs", profile["baseline_vitals"]["neurological_status"]["value"]))
+    if "home_access" in profile:
+        blocks.append(("Getting in", profile["home_access"]["entry"]))
+    return blocks
+
+
+def eif_texts(profile: dict[str, Any], document: str) -> list[str]:
+    """Every emergency-information field the document shows (all are responder-class but
+    immunizations; the packets name only the preferred hospital, the crisis plan every provider and
+    no vitals or home access)."""
+    texts = [t for item in profile.get("avoid", {}).get("items", []) for t in (item["what"], item["reason"])]
+    texts += [t for item in profile.get("conditions", {}).get("items", []) for t in item.values()]
+    texts += [t for item in profile.get("devices", {}).get("items", []) for t in item.values()]
+    providers = profile.get("care_providers", {}).get("items", [])
+    if document.startswith("crisis-plan"):
+        return texts + [str(t) for p in providers for k, t in p.items() if k != "role"]
+    texts += [str(t) for p in providers if p["role"] == "preferred-hospital" for k, t in p.items() if k != "role"]
+    texts += [v["value"] for v in profile.get("baseline_vitals", {}).values()]
+    return texts + list(profile.get("home_access", {}).values())
 
 
 def audience_texts(profile: dict[str, Any], document: str) -> list[str]:
@@ -337,7 +376,7 @@ def audience_texts(profile: dict[str, Any], document: str) -> list[str]:
             texts += profile["crisis_plan"]["what_helps"] + profile["crisis_plan"]["what_to_avoid"]
             texts.append(profile["behavioral_health"]["text"])
     texts += [c[k] for c in profile["contacts"]["people"] for k in ("role", "name", "phone", "when_to_call")]
-    return texts
+    return texts + eif_texts(profile, document)
 
 
 def test_every_field_is_in_the_pdf_and_every_glyph_inside_the_page(corpus: tuple[dict, list]) -> None:

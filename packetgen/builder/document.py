@@ -17,6 +17,8 @@ from jinja2 import Environment
 
 from packetgen import __version__
 from packetgen.builder.records import PersonRecord
+from packetgen.model.eif import not_recorded, preferred_hospitals
+from packetgen.model.provenance import imported_facts
 from packetgen.model.documents import (
     DocumentKind,
 )
@@ -99,6 +101,8 @@ def render_person_document(
         **(extra or {}),
     }
     context["meds"] = ordered_medications(selection.view["medications"])
+    context["not_recorded"] = not_recorded(selection.view, kind.sections, packet=kind.paginated)
+    context["hospitals"] = preferred_hospitals(selection.view)
     context["plan"] = new_plan(selection.view, kind.large_print)
     # Screen HTML links the same stylesheets the PDF is made with (its @media print rules are the
     # PDF's), relative to where the page sits (event forms are deeper); the print HTML links none
@@ -169,6 +173,8 @@ def manifest(
             }
             for d in selection.decisions
         ],
+        # Facts read from a health record (`packetgen import ips`): which bundle, of what date.
+        "imported": imported_facts(selection.view, kind.sections),
     }
 
 

@@ -38,7 +38,7 @@ from pydantic import ValidationError
 
 from packetgen.model.errors import Problem
 from packetgen.model.profile import Consent, Profile
-from packetgen.model.sharing import SECTION_NAMES
+from packetgen.model.sharing import ENTRY_SHARING, SECTION_NAMES
 from packetgen.pipeline.digest import data_digest
 from packetgen.pipeline.messages import model_fields_at
 from packetgen.pipeline.select import in_force
@@ -77,7 +77,7 @@ def sharing_text(source: bytes) -> str:
 
 def decision_inputs(data: Any, source: bytes) -> dict[str, str]:
     """Digests of everything in a raw profile that decides what a document may show, apart from
-    the build date: each section's ``sharing:``, each contact's ``sharing:`` (in order), and the
+    the build date: each section's ``sharing:``, each contact's and care provider's ``sharing:`` (in order), and the
     consent records; and ``sharing_text`` of its text. Only the last when the file could not be
     read as a block of keys."""
     if not isinstance(data, dict):
@@ -86,11 +86,12 @@ def decision_inputs(data: Any, source: bytes) -> dict[str, str]:
     for name in SECTION_NAMES:
         value = data.get(name)
         sharing[name] = value.get("sharing") if isinstance(value, dict) else (None if value is None else "?")
-    contacts = data.get("contacts")
-    people = contacts.get("people") if isinstance(contacts, dict) else None
-    sharing["contacts.people"] = (
-        [p.get("sharing") if isinstance(p, dict) else "?" for p in people] if isinstance(people, list) else "?"
-    )
+    for name, key in ENTRY_SHARING.items():
+        section = data.get(name)
+        listed = section.get(key) if isinstance(section, dict) else None
+        sharing[f"{name}.{key}"] = (
+            [p.get("sharing") if isinstance(p, dict) else "?" for p in listed] if isinstance(listed, list) else "?"
+        )
     return {
         "sharing": data_digest(sharing),
         "consents": data_digest(data.get("consents")),

@@ -1,6 +1,7 @@
 """`packetgen check`'s advice on a valid profile: suggestions and notes, never errors.
 
 - a medication that looks high-alert (``high_alert.py``) but is not marked: a warning;
+- a home_access value that looks like a door code (``eif_sections.py``): a warning;
 - characters no installed font can print (``fonts.py``): a warning;
 - a packet that runs past one page, and what continues where: a note. It comes from the last
   build's manifest when that manifest was made from exactly these inputs (same fingerprint), else
@@ -13,6 +14,7 @@ import datetime as dt
 import json
 from typing import Any
 
+from packetgen.check.eif_sections import door_code_warnings
 from packetgen.check.high_alert import suggestions
 from packetgen.model.errors import Problem
 from packetgen.pipeline.fonts import coverage_warnings
@@ -28,6 +30,7 @@ def advice(project: Any, record: Any, as_of: dt.date, renderer: Any = None, layo
     if not record.ok or record.profile is None:
         return []
     found = suggestions(record.profile, record.doc)
+    found += door_code_warnings(record)
     found += coverage_warnings(record.profile, record.doc, project.styles_dir / "fonts")
     return found + (page_notes(project, record, as_of, renderer) if layout else [])
 

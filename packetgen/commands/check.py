@@ -10,6 +10,7 @@ import click
 
 from packetgen.builder.jobs import version_warnings
 from packetgen.builder.records import dated_warnings, gate_problems, load_people
+from packetgen.check.eif_sections import missing_sections
 from packetgen.check.advice import advice
 from packetgen.commands.args import PERSON, report_misnamed_folders, require_profiles
 from packetgen.commands.options import as_of_date, as_of_option, root_option
@@ -51,6 +52,7 @@ def check_command(
     problems += [w for record in records for w in dated_warnings(record, day)]
     problems += [w for record in records for w in version_warnings(project, record, day)]
     problems += [note for record in records for note in advice(project, record, day, layout=not quick)]
+    problems += missing_sections(records, project.display(project.people_dir))
     gates_by = {r.person_id: gate_problems(r, day, "warning" if allow_incomplete else "error") for r in records if r.ok}
     gates = [g for found in gates_by.values() for g in found]
     problems += gates

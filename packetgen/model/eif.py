@@ -149,13 +149,36 @@ class Immunizations(EntriesSection):
     items: list[Immunization] = Field(min_length=1)
 
 
-EIF_SECTIONS: tuple[tuple[str, str], ...] = (
-    ("conditions", "Conditions"),
-    ("devices", "Devices"),
-    ("baseline_vitals", "Baseline vital signs"),
-    ("avoid", "Avoid"),
-    ("care_providers", "Care providers"),
-    ("home_access", "Getting in"),
-    ("immunizations", "Immunizations"),
-)
-"""The sections added for the EIF and IPS, with the heading the documents print ("Conditions: not recorded")."""
+EIF_SECTIONS: dict[str, str] = {
+    "avoid": "what to avoid",
+    "conditions": "conditions",
+    "devices": "devices",
+    "care_providers": "care providers",
+    "baseline_vitals": "usual vital signs",
+    "home_access": "how to get in",
+    "immunizations": "immunizations",
+}
+"""The sections added for the EIF and IPS, in printed order, as the "Not recorded on this sheet" line names them."""
+
+
+def preferred_hospitals(view: dict[str, Any]) -> list[CareProvider]:
+    """The care providers shown that are a preferred hospital (the packet prints only these)."""
+    return [p for p in view.get("care_providers") or [] if p.role == "preferred-hospital"]
+
+
+def not_recorded(view: dict[str, Any], sections: tuple[str, ...], packet: bool) -> list[str]:
+    """What a document with ``sections`` could carry but does not, in printed words.
+
+    A section missing from the profile and one this audience may not see read the same (the select
+    stage's rule), so the line tells no one that withheld data exists. The packets print only the
+    preferred hospital of the care providers, so there it is the hospital that is or is not recorded."""
+    out = []
+    for name, words in EIF_SECTIONS.items():
+        if name not in sections:
+            continue
+        if packet and name == "care_providers":
+            if not preferred_hospitals(view):
+                out.append("preferred hospital")
+        elif not view.get(name):
+            out.append(words)
+    return out

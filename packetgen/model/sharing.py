@@ -108,11 +108,23 @@ def class_of(section: Any, name: str) -> SharingClass:
     return override or SECTION_DEFAULTS[name]
 
 
+ENTRY_SHARING: dict[str, str] = {"contacts": "people", "care_providers": "items"}
+"""Sections whose entries may each set their own ``sharing:`` (a guardian's number, a clinic the person
+has not agreed to name), and the key their entries are listed under. An entry is the same one across
+revisions when its ``role`` and ``name`` are."""
+
+
+def entries(section: Any, name: str) -> list[Any]:
+    """The entries of a section listed in ``ENTRY_SHARING`` (typed or plain data); [] for any other."""
+    key = ENTRY_SHARING.get(name)
+    if key is None or section is None:
+        return []
+    found = section.get(key) if isinstance(section, dict) else getattr(section, key, None)
+    return list(found) if isinstance(found, list) else []
+
+
 def classes_used(section: Any, name: str) -> set[SharingClass]:
-    """Every sharing class used in a section: its own, plus per-contact overrides."""
+    """Every sharing class used in a section: its own, plus per-entry overrides."""
     classes = {class_of(section, name)}
-    if name == "contacts" and section is not None:
-        classes |= {c.sharing for c in section.people if c.sharing}
-    if name == "care_providers" and section is not None:
-        classes |= {c.sharing for c in section.items if c.sharing}
+    classes |= {e.sharing for e in entries(section, name) if e.sharing}
     return classes

@@ -158,6 +158,15 @@ LABELS: dict[str, str] = {
     "health_history": "Health history",
     "behavioral_health": "Behavioral health",
     "internal_notes": "Internal notes",
+    "conditions": "Conditions",
+    "devices": "Devices",
+    "baseline_vitals": "Baseline vital signs",
+    "avoid": "Avoid",
+    "care_providers": "Care providers",
+    "home_access": "Getting in",
+    "home_access.entry": "How to get in",
+    "home_access.keys": "Who holds keys",
+    "immunizations": "Immunizations",
 }
 
 Summary = Callable[[dict[str, Any]], str]
@@ -165,6 +174,10 @@ Summary = Callable[[dict[str, Any]], str]
 
 def _med(m: dict[str, Any]) -> str:
     return f"{m['name']} {m['dose']}, {m['route']}, {m['schedule']}"
+
+
+def _role_name(c: dict[str, Any]) -> str:
+    return f"{c['role'].replace('-', ' ')}: {c['name']}"
 
 
 # Lists of records, matched by what a reader would call the same entry.
@@ -179,6 +192,12 @@ RECORD_LISTS: dict[str, tuple[str, Callable[[dict[str, Any]], str], Summary]] = 
     ),
     "crisis_plan.escalation_steps": ("Escalation step", lambda s: s["step"], lambda s: f"{s['step']} ({s['role']})"),
     "consents": ("Consent", lambda c: c["id"], lambda c: f"{c['id']} for {c['recipient']}"),
+    "conditions.items": ("Condition", lambda c: c["name"], lambda c: c["name"]),
+    "devices.items": ("Device", lambda d: d["name"], lambda d: f"{d['name']} ({d['what_to_do']})"),
+    "avoid.items": ("Avoid", lambda a: a["what"], lambda a: f"{a['what']} ({a['reason']})"),
+    "care_providers": ("Care provider", _role_name, lambda c: f"{_role_name(c)}, {c['phone']}"),
+    "care_providers.items": ("Care provider", _role_name, lambda c: f"{_role_name(c)}, {c['phone']}"),
+    "immunizations.items": ("Immunization", lambda i: f"{i['vaccine']} {i['date']}", lambda i: f"{i['vaccine']} ({i['date']})"),
 }
 for _risk in ("mobility", "swallowing", "seizures", "falls"):
     RECORD_LISTS[f"risks.{_risk}.items"] = (f"{_risk.capitalize()} risk", lambda r: r["risk"], lambda r: r["risk"])

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from packetgen.model.eif import preferred_hospitals
+
 POINTER_AT: dict[str, str] = {
     "comm-more": "communication",
     "baseline": "communication",
@@ -22,6 +24,11 @@ POINTER_AT: dict[str, str] = {
     "what-helps": "contacts",
     "what-to-avoid": "contacts",
     "behavioral-health": "contacts",
+    "hospital": "contacts",
+    "conditions": "contacts",
+    "devices": "contacts",
+    "vitals": "contacts",
+    "home-access": "contacts",
 }
 """Which page-1 section's pointer names a continued block: where it was, or (for the blocks under
 the columns) the end of the last section, where the reader's eye arrives."""
@@ -128,6 +135,7 @@ class Plan:
     def later_sections(self) -> list[tuple[str, int]]:
         """Large print: (label, page) of each section that starts after page 1, in page order."""
         pages = [(label, self.sections.get(key, 2)) for key, label in INDEX_SECTIONS]
+        pages += [(label, self.sections[key]) for key, label in INDEX_IF_PRESENT if key in self.sections]
         return [(label, page) for label, page in pages if page > 1]
 
     def pointer_at(self, section: str) -> str:
@@ -157,6 +165,15 @@ INDEX_SECTIONS = (
 )
 """Large print's "Where to find it" line: anchor (after "f-"/"u-") and the section's heading."""
 
+INDEX_IF_PRESENT = (
+    ("hospital", "Preferred hospital"),
+    ("conditions", "Conditions"),
+    ("devices", "Devices and equipment"),
+    ("vitals", "Usual vital signs"),
+    ("home-access", "Getting in"),
+)
+"""The same for sections a profile may not have: listed once the layout has found them."""
+
 
 def and_list(items: list[str]) -> str:
     """['a', 'b', 'c'] -> 'a, b and c'."""
@@ -185,9 +202,14 @@ def packet_units(view: dict[str, Any]) -> list[Unit]:
     Never movable, because page 1 must hold them: the header, allergies, code status and advance
     directive, the decision-maker's name and phone, how the person communicates and says no,
     every risk's headline, every high-alert medication, the first two contacts' role, name and
-    phone. The ``conditions`` and ``devices`` slots are for the sections a later version adds."""
+    phone, the avoid list (an alert)."""
     order = {name: i * 1000 for i, name in enumerate(PAGE_ORDER)}
     units: list[Unit] = []
+    # Lowest priority first: usual vitals and how to get in matter once the person is stable.
+    if view.get("baseline_vitals"):
+        units.append(Unit("vitals", "Usual vital signs", order["vitals"]))
+    if view.get("home_access"):
+        units.append(Unit("home-access", "Getting in", order["home-access"]))
     if view.get("behavioral_health"):
         units.append(Unit("behavioral-health", "Behavioral health", order["behavioral-health"]))
     if view.get("crisis_plan"):
@@ -211,6 +233,13 @@ def packet_units(view: dict[str, Any]) -> list[Unit]:
         for i in range(len(meds), 0, -1)
         if not meds[i - 1].high_alert
     ]
+    # What a medic asks first after the alerts: kept on page 1 longer than medications 7-12.
+    if view.get("devices"):
+        units.append(Unit("devices", "Devices", order["devices"]))
+    if view.get("conditions"):
+        units.append(Unit("conditions", "Conditions", order["conditions"]))
+    if preferred_hospitals(view):
+        units.append(Unit("hospital", "Preferred hospital", order["hospital"]))
     risks = view.get("risks")
     details = []
     if risks is not None:
@@ -268,8 +297,11 @@ PAGE_ORDER = (
     "med",
     "contact",
     "when",
+    "hospital",
     "conditions",
     "devices",
+    "vitals",
+    "home-access",
     "what-helps",
     "what-to-avoid",
     "behavioral-health",

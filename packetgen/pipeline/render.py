@@ -26,6 +26,7 @@ from markupsafe import Markup
 from packetgen.model.event import EVENT_TYPE_LABELS, ReturnChecklist
 from packetgen.pipeline.dates import DEFAULT_DATE_STYLE, format_date
 from packetgen.pipeline.gates import GAP_WITHOUT_OWNER, Gate
+from packetgen.model.eif import VITALS
 from packetgen.pipeline.page_plan import RISK_LISTS
 
 
@@ -176,6 +177,7 @@ def make_environment(look: Look | Path) -> Environment:
     env.filters["lower_first"] = lower_first
     env.globals["age_on"] = age_on
     env.globals["risk_lists"] = RISK_LISTS
+    env.globals["vitals_order"] = VITALS
     env.globals["return_checklist_fields"] = RETURN_CHECKLIST_FIELDS
     env.globals["gap_open"] = gap_open
     env.globals["look"] = look

@@ -14,8 +14,8 @@ from typing import Any
 
 from packetgen.model.audiences import AUDIENCES, Audience
 from packetgen.model.event import Event
-from packetgen.model.profile import Consent, Contact, Profile
-from packetgen.model.sharing import SECTION_NAMES
+from packetgen.model.profile import Consent, Profile
+from packetgen.model.sharing import ENTRY_SHARING, SECTION_NAMES, entries
 from packetgen.pipeline.validate import section_class
 
 
@@ -96,9 +96,12 @@ def section_decision(
     return decision if decision.included else not_shared(name, audience)
 
 
-def contact_decision(profile: Profile, sharing: str | None, audience: Audience, as_of: dt.date) -> Decision | None:
-    """A contact with its own class gets its own decision; None when it simply follows its section."""
-    return None if sharing is None else decide(profile, "contacts", sharing, audience, as_of)
+def entry_decision(
+    profile: Profile, section: str, sharing: str | None, audience: Audience, as_of: dt.date
+) -> Decision | None:
+    """An entry with its own class (a contact, a care provider) gets its own decision; None when it
+    simply follows its section."""
+    return None if sharing is None else decide(profile, section, sharing, audience, as_of)
 
 
 @dataclass
@@ -125,25 +128,29 @@ def select(profile: Profile, audience_key: str, sections: tuple[str, ...], as_of
         )
         decisions.append(decision)
         view[name] = value if decision.included else None
-    if view.get("contacts") is not None:
-        view["contacts"] = _select_contacts(profile, audience, as_of, decisions)
+    for name in ENTRY_SHARING:
+        if view.get(name) is not None:
+            view[name] = _select_entries(profile, name, audience, as_of, decisions)
     return Selection(audience, view, decisions)
 
 
-def _select_contacts(profile: Profile, audience: Audience, as_of: dt.date, decisions: list[Decision]) -> list[Contact]:
-    """Contacts may each override the section's class (a guardian's number, say).
+def _select_entries(
+    profile: Profile, name: str, audience: Audience, as_of: dt.date, decisions: list[Decision]
+) -> list[Any]:
+    """Contacts and care providers may each override the section's class (a guardian's number, say);
+    the view holds the list of entries shown.
 
-    Only contacts shown get a decision, labelled by their place in the document's list
+    Only entries shown get a decision, labelled by their place in the document's list
     (``contacts.shown[0]`` is the first contact printed): a manifest must reveal neither who was
     withheld nor how many."""
-    shown: list[Contact] = []
-    for contact in profile.contacts.people:
-        decision = contact_decision(profile, contact.sharing, audience, as_of)
+    shown: list[Any] = []
+    for entry in entries(getattr(profile, name), name):
+        decision = entry_decision(profile, name, entry.sharing, audience, as_of)
         if decision is not None and not decision.included:
             continue
         if decision is not None:
-            decisions.append(replace(decision, section=f"contacts.shown[{len(shown)}]"))
-        shown.append(contact)
+            decisions.append(replace(decision, section=f"{name}.shown[{len(shown)}]"))
+        shown.append(entry)
     return shown
 
 

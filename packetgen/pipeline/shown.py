@@ -8,7 +8,7 @@ every stored revision as well (the crisis plan never says "Contact removed"), an
 consent lapsed is dropped from the history, not only from the documents.
 
 ``Today`` applies the same decision functions as ``select`` (``section_decision``,
-``contact_decision``) to stored data; the only thing it adds is which class an old item gets:
+``entry_decision``) to stored data; the only thing it adds is which class an old item gets:
 
 - a section or contact that still exists takes the profile's class for it today (a contact is the
   same one when its role and name are);
@@ -25,8 +25,8 @@ from typing import Any
 
 from packetgen.model.audiences import AUDIENCES
 from packetgen.model.profile import Profile
-from packetgen.model.sharing import SECTION_DEFAULTS, SECTION_NAMES
-from packetgen.pipeline.select import contact_decision, section_decision
+from packetgen.model.sharing import ENTRY_SHARING, SECTION_DEFAULTS, SECTION_NAMES, entries
+from packetgen.pipeline.select import entry_decision, section_decision
 from packetgen.pipeline.validate import section_class
 
 View = tuple[str, tuple[str, ...]]
@@ -47,25 +47,27 @@ class Today:
     def __init__(self, profile: Profile, as_of: dt.date) -> None:
         self.profile = profile
         self.as_of = as_of
-        self._contacts: dict[tuple[str, str], list[tuple[dict[str, Any], str | None]]] = {}
-        for contact in profile.contacts.people:
-            self._contacts.setdefault((contact.role, contact.name), []).append(
-                (contact.model_dump(mode="json", exclude_none=True), contact.sharing)
-            )
+        self._entries: dict[tuple[str, str, str], list[tuple[dict[str, Any], str | None]]] = {}
+        for name in ENTRY_SHARING:
+            for entry in entries(getattr(profile, name), name):
+                self._entries.setdefault((name, entry.role, entry.name), []).append(
+                    (entry.model_dump(mode="json", exclude_none=True), entry.sharing)
+                )
 
     def section_class(self, name: str, value: dict[str, Any]) -> str:
         if getattr(self.profile, name) is not None:
             return section_class(self.profile, name)
         return str(value.get("sharing") or SECTION_DEFAULTS[name])
 
-    def contact_class(self, contact: dict[str, Any]) -> str | None:
-        same = self._contacts.get((contact.get("role", ""), contact.get("name", "")), [])
+    def entry_class(self, name: str, entry: dict[str, Any]) -> str | None:
+        """A contact's or care provider's own class: today's for the same entry, else the one stored with it."""
+        same = self._entries.get((name, entry.get("role", ""), entry.get("name", "")), [])
         for data, sharing in same:
-            if data == contact:
+            if data == entry:
                 return sharing
         if same:
             return same[0][1]
-        sharing = contact.get("sharing")
+        sharing = entry.get("sharing")
         return str(sharing) if sharing else None
 
     def _shows(self, name: str, value: Any, view: View) -> bool:
@@ -75,13 +77,14 @@ class Today:
             self.profile, name, isinstance(value, dict), sharing, AUDIENCES[audience_key], sections, self.as_of
         ).included
 
-    def _shows_contact(self, contact: dict[str, Any], view: View) -> bool:
-        decision = contact_decision(self.profile, self.contact_class(contact), AUDIENCES[view[0]], self.as_of)
+    def _shows_entry(self, name: str, entry: dict[str, Any], view: View) -> bool:
+        decision = entry_decision(
+            self.profile, name, self.entry_class(name, entry), AUDIENCES[view[0]], self.as_of
+        )
         return decision is None or decision.included
 
-    def _people(self, value: Any) -> list[dict[str, Any]]:
-        people = value.get("people") if isinstance(value, dict) else None
-        return [c for c in people if isinstance(c, dict)] if isinstance(people, list) else []
+    def _entries_of(self, name: str, value: Any) -> list[dict[str, Any]]:
+        return [e for e in entries(value, name) if isinstance(e, dict)]
 
     def visible(self, data: dict[str, Any], view: View) -> dict[str, Any]:
         """``data`` as a document for ``view`` shows it, in the shape ``describe_changes`` compares.
@@ -93,8 +96,8 @@ class Today:
             value = data.get(name)
             if not isinstance(value, dict) or not self._shows(name, value, view):
                 out[name] = None
-            elif name == "contacts":
-                out[name] = [_without_class(c) for c in self._people(value) if self._shows_contact(c, view)]
+            elif name in ENTRY_SHARING:
+                out[name] = [_without_class(e) for e in self._entries_of(name, value) if self._shows_entry(name, e, view)]
             else:
                 out[name] = _without_class(value)
         return out
@@ -111,14 +114,14 @@ class Today:
             if not isinstance(value, dict) or not any(self._shows(name, value, v) for v in views):
                 continue
             sharing = self.section_class(name, value)
-            if name == "contacts":
-                people = [
-                    _with_class(c, self.contact_class(c))
-                    for c in self._people(value)
-                    if any(self._shows(name, value, v) and self._shows_contact(c, v) for v in views)
+            if name in ENTRY_SHARING:
+                kept = [
+                    _with_class(e, self.entry_class(name, e))
+                    for e in self._entries_of(name, value)
+                    if any(self._shows(name, value, v) and self._shows_entry(name, e, v) for v in views)
                 ]
-                if people:
-                    out[name] = {"sharing": sharing, "people": people}
+                if kept:
+                    out[name] = {"sharing": sharing, ENTRY_SHARING[name]: kept}
             else:
                 out[name] = {**value, "sharing": sharing}
         return out
@@ -128,6 +131,6 @@ def _without_class(value: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in value.items() if k != "sharing"}
 
 
-def _with_class(contact: dict[str, Any], sharing: str | None) -> dict[str, Any]:
-    out = _without_class(contact)
+def _with_class(entry: dict[str, Any], sharing: str | None) -> dict[str, Any]:
+    out = _without_class(entry)
     return out | {"sharing": sharing} if sharing else out
