@@ -2,7 +2,7 @@
 
 The envelope: up to 12 medications, 6 allergies, 3 entries in each risk list, 6 contacts, each
 free-text field up to 50 words, a risk's headline and an allergy's reaction up to 8 words, names up to 40 characters, a
-decision-maker with authority text, a photo; and the emergency-information sections: up to 3 things to
+decision-maker with authority text, a photo; and the emergency-information sections: up to 2 things to
 avoid, 6 conditions, 3 devices, a preferred hospital among 3 care providers, usual vital signs and how to
 get in (one person in five has none of these, as a profile written before them). Every word is drawn from a fixed vocabulary so the
 tests can find it again in the PDF text; some names are one unbreakable 40-character token and some
@@ -226,7 +226,7 @@ def eif_sections(rng: random.Random, count: Any, text: Any, none: dict[str, str]
         },
         "home_access": {"entry": words(rng, 3, 20), "keys": words(rng, 2, 10), "pets": words(rng, 1, 6)},
     }
-    avoid = [{"what": words(rng, 1, 4), "reason": words(rng, 3, 10)} for _ in range(count(3))]
+    avoid = [{"what": words(rng, 1, 4), "reason": words(rng, 3, 10)} for _ in range(count(2))]
     if avoid:
         out["avoid"] = {"items": avoid}
     return out

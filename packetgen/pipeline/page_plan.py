@@ -13,6 +13,7 @@ from typing import Any
 from packetgen.model.eif import preferred_hospitals
 
 POINTER_AT: dict[str, str] = {
+    "avoid-why": "avoid",
     "comm-more": "communication",
     "baseline": "communication",
     "different-now": "communication",
@@ -67,6 +68,7 @@ GROUP_LABELS: dict[str, Callable[[list[int]], str]] = {
     "contacts": lambda n: f"{_plural(len(n), 'more contact')}",
     "risk-details": lambda n: f"What to do for {_plural(len(n), 'risk')}",
     "contact-when": lambda n: f"When to call contact{'' if len(n) == 1 else 's'} {and_list([str(i) for i in n])}",
+    "avoid-why": lambda n: f"Why to avoid {_plural(len(n), 'thing')}",
 }
 """How a pointer names the moved units of a group, from their printed numbers."""
 
@@ -207,7 +209,7 @@ def packet_units(view: dict[str, Any]) -> list[Unit]:
     units: list[Unit] = []
     # Lowest priority first: usual vitals and how to get in matter once the person is stable.
     if view.get("baseline_vitals"):
-        units.append(Unit("vitals", "Usual vital signs", order["vitals"]))
+        units.append(Unit("vitals", "Vital signs", order["vitals"]))
     if view.get("home_access"):
         units.append(Unit("home-access", "Getting in", order["home-access"]))
     if view.get("behavioral_health"):
@@ -239,7 +241,7 @@ def packet_units(view: dict[str, Any]) -> list[Unit]:
     if view.get("conditions"):
         units.append(Unit("conditions", "Conditions", order["conditions"]))
     if preferred_hospitals(view):
-        units.append(Unit("hospital", "Preferred hospital", order["hospital"]))
+        units.append(Unit("hospital", "Hospital", order["hospital"]))
     risks = view.get("risks")
     details = []
     if risks is not None:
@@ -260,6 +262,21 @@ def packet_units(view: dict[str, Any]) -> list[Unit]:
                         )
                     )
     units += details[::-1]
+    # The avoid list is an alert: each entry's "what" never leaves page 1, its reason may (as a
+    # risk's "what to do" may), after everything but the first contacts' "when to call".
+    avoid = view.get("avoid")
+    for i, item in reversed(list(enumerate(avoid.items if avoid else [], start=1))):
+        units.append(
+            Unit(
+                f"avoid-{i}",
+                "Why to avoid",
+                order["avoid-why"] + i,
+                group="avoid-why",
+                number=i,
+                anchor="f-avoid",
+                share=_share(item.reason, item.what) / len(avoid.items),
+            )
+        )
     for i in (2, 1):
         if len(contacts) >= i:
             c = contacts[i - 1]
@@ -289,6 +306,7 @@ def packet_units(view: dict[str, Any]) -> list[Unit]:
 
 
 PAGE_ORDER = (
+    "avoid-why",
     "comm-more",
     "baseline",
     "different-now",

@@ -110,8 +110,8 @@ def content_bottom(document: Document) -> float:
 
 
 LETTER_HEIGHT_PX = 1056.0
-BOTTOM_MARGIN_PX = 72.0
-"""packet.css's @page bottom margin (0.75in), where the running footer sits."""
+BOTTOM_MARGIN_PX = 57.6
+"""packet.css's bottom margin of page 1 (``@page :first``, 0.6in), where the footer sits."""
 
 
 PrintRenderer = Callable[[Plan], str]
