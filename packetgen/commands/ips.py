@@ -42,7 +42,7 @@ def import_ips_command(root: Path, as_of: dt.datetime | None, bundle: Path, pers
     hand-entered fact is never dropped or overwritten."""
     project = open_project(root)
     result = import_bundle(project, bundle, person_id, write=write, as_of=as_of_date(as_of))
-    if result.bundle is None or result.target is None:
+    if result.problems or result.bundle is None or result.target is None:
         for problem in result.problems:
             click.echo(str(problem), err=True)
         click.echo("nothing imported, nothing written", err=True)

@@ -16,7 +16,7 @@ from packetgen.builder.records import load_person
 from packetgen.ips.bundle import Bundle, read_bundle
 from packetgen.ips.draft import draft
 from packetgen.ips.mapin import read_facts
-from packetgen.ips.merge import Change, merge
+from packetgen.ips.merge import Change, merge, someone_else
 from packetgen.ips.yamlfile import dump, load_profile, round_trip, write_profile
 from packetgen.model.errors import Problem, errors
 from packetgen.project.folders import Project
@@ -60,6 +60,13 @@ def import_bundle(project: Project, path: Path, person_id: str, *, write: bool, 
         if tree is None:
             message = "is not a YAML block of sections: fix it first (`packetgen check`), then import again"
             return Imported([Problem(shown, None, "", message)], bundle)
+        if someone_else(tree, facts.identity):
+            patient = next(e for e in bundle.entries if e.kind == "Patient")
+            message = (
+                f"is about someone else: both the name and the date of birth differ from {shown}'s. "
+                "Check the file and --person; nothing was changed"
+            )
+            return Imported([Problem(bundle.path, patient.line, patient.label, message)], bundle)
         result.changes = merge(tree, facts)
         if write and result.adds:
             result.written = write_profile(target, dump(yaml, tree))

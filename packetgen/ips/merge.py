@@ -81,6 +81,17 @@ def describe(name: str, data: dict[str, Any]) -> str:
     return "added " + ", ".join(data)
 
 
+def someone_else(root: CommentedMap, found: dict[str, Any]) -> bool:
+    """True when the profile's legal name and date of birth both differ from the record's: the wrong
+    file or the wrong --person, and merging would put another person's allergies in this profile."""
+    identity = root.get("identity")
+    if not isinstance(identity, dict):
+        return False
+    keys = ("legal_name", "date_of_birth")
+    known = [k for k in keys if identity.get(k) is not None and found.get(k) is not None]
+    return len(known) == len(keys) and not any(_same(identity[k], found[k]) for k in keys)
+
+
 def merge(root: CommentedMap, facts: Facts) -> list[Change]:
     """Add to ``root`` what the record has and the profile lacks; say what happened to every fact."""
     changes = _identity(root, facts.identity)
@@ -115,11 +126,24 @@ def _compare(existing: Any, key: str, value: Any, where: str, add: bool = False)
     if key not in existing or existing[key] is None:
         if add:
             existing[key] = value
-            return Change("+", where, f"added {value}")
-        return Change("!", where, f"the record says {value!r}; the profile has none: not added to a hand-entered entry")
+            return Change("+", where, f"added {show(value)}")
+        return Change(
+            "!", where, f"the record says {show(value)}; the profile has none: not added to a hand-entered entry"
+        )
     if _same(existing[key], value):
         return Change("=", where, "same in the record and the profile")
-    return Change("!", where, f"the record says {value!r}; the profile says {existing[key]!r}: kept the profile's")
+    return Change(
+        "!", where, f"the record says {show(value)}; the profile says {show(existing[key])}: kept the profile's"
+    )
+
+
+def show(value: Any) -> str:
+    """A value as the profile writes it: dates YYYY-MM-DD, true/false, text in quotes."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    return str(value)
 
 
 def _same(left: Any, right: Any) -> bool:
