@@ -17,6 +17,7 @@ from packetgen.commands.build import build_command, watch_command
 from packetgen.commands.check import check_command, explain_command, status_command
 from packetgen.commands.copies import copies_group, print_command, verify_command
 from packetgen.commands.drill import drill_group
+from packetgen.commands.ips import export_group, import_group
 from packetgen.commands.project import init_command, new_command, schema_command
 from packetgen.pipeline.render import TemplateFault
 
@@ -60,6 +61,8 @@ for command in (
     copies_group,
     print_command,
     verify_command,
+    import_group,
+    export_group,
 ):
     main.add_command(command)
 

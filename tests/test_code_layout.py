@@ -17,7 +17,7 @@ PACKAGE = REPO / "packetgen"
 
 # model <- pipeline <- project <- builder <- features <- commands <- cli, as ARCHITECTURE.md says.
 ORDER = ["model", "pipeline", "project", "builder", "features", "commands", "cli"]
-FEATURES = {"check", "copies", "drill", "audit", "watch"}
+FEATURES = {"check", "copies", "drill", "audit", "watch", "ips"}
 # The known exceptions ARCHITECTURE.md lists, as (importing module, imported folder).
 EXCEPTIONS = {
     ("audit/report.py", "drill"),
