@@ -1,12 +1,13 @@
 """Seeded, generated profiles across the realistic envelope (README, Print), plus cases beyond it.
 
 The envelope: up to 12 medications, 6 allergies, 3 entries in each risk list, 6 contacts, each
-free-text field up to 50 words, a risk's headline and an allergy's reaction up to 8 words, names up to 40 characters, a
-decision-maker with authority text, a photo; and the emergency-information sections: up to 2 things to
-avoid, 6 conditions, 3 devices, a preferred hospital among 3 care providers, usual vital signs and how to
-get in (one person in five has none of these, as a profile written before them). Every word is drawn from a fixed vocabulary so the
-tests can find it again in the PDF text; some names are one unbreakable 40-character token and some
-contacts have Chinese, Arabic or Hebrew names, because real profiles have both.
+free-text field up to 50 words, a risk's headline and an allergy's reaction up to 8 words, names up
+to 40 characters, a decision-maker with authority text, a photo; and the emergency-information
+sections: up to 2 things to avoid, 6 conditions, 3 devices, a preferred hospital among 3 care
+providers, usual vital signs and how to get in (one person in five has none of these, as a profile
+written before them). Every word is drawn from a fixed vocabulary so the tests can find it again in
+the PDF text; some names are one unbreakable 40-character token and some contacts have Chinese,
+Arabic or Hebrew names, because real profiles have both.
 """
 
 from __future__ import annotations
@@ -197,13 +198,22 @@ def envelope_profile(rng: random.Random, index: int, top: bool = False) -> dict[
             }
         ],
     }
-    if rng.random() >= 0.2 or top:
-        profile |= eif_sections(rng, count, text, none)
+    # Drawn from a generator of their own, so the rest of the corpus is what it was before them.
+    eif_rng = random.Random(index * 7919 + 17)
+    if eif_rng.random() >= 0.2 or top:
+        profile |= eif_sections(eif_rng, size, top, none)
     return profile
 
 
-def eif_sections(rng: random.Random, count: Any, text: Any, none: dict[str, str]) -> dict[str, Any]:
-    """The emergency-information sections of one envelope person (``count`` and ``text`` as above)."""
+def eif_sections(rng: random.Random, size: float, top: bool, none: dict[str, str]) -> dict[str, Any]:
+    """The emergency-information sections of one envelope person, ``size`` of the way to the top."""
+
+    def count(high: int, low: int = 0) -> int:
+        return high if top else rng.randint(low, max(low, round(high * size)))
+
+    def text() -> str:
+        return words(rng, 40, 50) if top else words(rng, 3, 3 + round(47 * size))
+
     conditions = [
         {"name": words(rng, 1, 6)} | ({"note": words(rng, 3, 12)} if rng.random() < 0.5 else {})
         for _ in range(count(6))
@@ -214,14 +224,22 @@ def eif_sections(rng: random.Random, count: Any, text: Any, none: dict[str, str]
         "devices": {"items": devices} if devices else {"none_known": none},
         "care_providers": {
             "items": [
-                {"role": "preferred-hospital", "name": words(rng, 2, 5), "phone": "555-0150", "detail": words(rng, 2, 8)},
+                {
+                    "role": "preferred-hospital",
+                    "name": words(rng, 2, 5),
+                    "phone": "555-0150",
+                    "detail": words(rng, 2, 8),
+                },
                 {"role": "primary-physician", "name": words(rng, 2, 4), "phone": "555-0151"},
                 {"role": "pharmacy", "name": words(rng, 2, 4), "phone": "555-0152"},
             ][: count(3, 1)]
         },
         "baseline_vitals": {
             "heart_rate": {"value": f"{rng.randint(55, 95)} per minute", "measured": "2026-05-01"},
-            "blood_pressure": {"value": f"{rng.randint(100, 150)}/{rng.randint(60, 95)} mmHg", "measured": "2026-05-01"},
+            "blood_pressure": {
+                "value": f"{rng.randint(100, 150)}/{rng.randint(60, 95)} mmHg",
+                "measured": "2026-05-01",
+            },
             "neurological_status": {"value": words(rng, 3, 20), "measured": "2026-05-01"},
         },
         "home_access": {"entry": words(rng, 3, 20), "keys": words(rng, 2, 10), "pets": words(rng, 1, 6)},

@@ -94,6 +94,26 @@ def marked_profile() -> dict[str, Any]:
     )
 
 
+def marked_eif_sections() -> dict[str, Any]:
+    """The emergency-information sections (conditions ... immunizations), each with its marker word:
+    merged into ``marked_profile()`` where a test covers them (they are optional, so most tests
+    leave them out, as a profile written before them would)."""
+    day = "2026-01-05"
+    return copy.deepcopy(
+        {
+            "avoid": {"items": [{"what": marker("avoid"), "reason": "dystonia"}]},
+            "conditions": {"items": [{"name": marker("conditions")}]},
+            "devices": {"items": [{"name": marker("devices"), "what_to_do": "Leave it in place"}]},
+            "care_providers": {
+                "items": [{"role": "preferred-hospital", "name": marker("careproviders"), "phone": "555-0105"}]
+            },
+            "baseline_vitals": {"heart_rate": {"value": f"70 per minute {marker('baselinevitals')}", "measured": day}},
+            "home_access": {"entry": f"Side door {marker('homeaccess')}"},
+            "immunizations": {"items": [{"vaccine": marker("immunizations"), "date": day}]},
+        }
+    )
+
+
 class _NoAliases(yaml.SafeDumper):
     """packetgen refuses anchors and aliases, which PyYAML writes for a value used twice."""
 

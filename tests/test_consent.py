@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +18,7 @@ import pytest
 from conftest import AS_OF, AS_OF_DATE, pdf_metadata_text, pdf_text, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from profiles import marked_profile, marker, write_profile
+from profiles import marked_eif_sections, marked_profile, marker, write_profile
 
 from packetgen.builder.document import render_person_document
 from packetgen.builder.records import load_person
@@ -56,6 +57,12 @@ TEMPLATE_SHOWS = {
         "contacts",
         "behavioral_health",
         "crisis_plan",
+        "avoid",
+        "conditions",
+        "devices",
+        "care_providers",
+        "baseline_vitals",
+        "home_access",
     },
     "crisis-plan": {
         "crisis_plan",
@@ -66,11 +73,23 @@ TEMPLATE_SHOWS = {
         "health_history",
         "behavioral_health",
         "internal_notes",
+        "avoid",
+        "conditions",
+        "devices",
+        "care_providers",
+        "immunizations",
     },
 }
 
+
+def has(word: str, text: str) -> bool:
+    """The marker as a whole word: MKbaseline is not found inside MKbaselinevitals."""
+    return re.search(re.escape(word) + r"(?![A-Za-z])", text) is not None
+
+
 MARKERS = {name: marker(name) for name in SECTION_NAMES}
 MARKERS["contact_override"] = "MKcontactoverride"
+MARKERS["provider_override"] = "MKprovideroverride"
 
 
 def allowed(section: str, sharing: str, audience: str, consents: list[dict[str, Any]], day: dt.date) -> bool:
@@ -89,7 +108,7 @@ def allowed(section: str, sharing: str, audience: str, consents: list[dict[str, 
 def matrix_profile() -> dict[str, Any]:
     """Every class in use, plus consents in force and expired. (A consent granted after the build date
     is an input error, see ``test_consent_granted_after_the_build_date_is_an_error``.)"""
-    data = marked_profile()
+    data = marked_profile() | marked_eif_sections()
     classes = {
         "communication": "responder",
         "baseline": "care-team",
@@ -102,6 +121,13 @@ def matrix_profile() -> dict[str, Any]:
         "health_history": "care-team",
         "behavioral_health": "consent",
         "internal_notes": "internal",
+        "avoid": "responder",
+        "conditions": "consent",
+        "devices": "care-team",
+        "care_providers": "internal",
+        "baseline_vitals": "responder",
+        "home_access": "consent",
+        "immunizations": "care-team",
     }
     for name, sharing in classes.items():
         data[name]["sharing"] = sharing
@@ -114,11 +140,14 @@ def matrix_profile() -> dict[str, Any]:
             "sharing": "consent",
         }
     )
+    data["care_providers"]["items"].append(
+        {"role": "preferred-hospital", "name": f"Second {MARKERS['provider_override']}", "phone": "555-0106"}
+    )
     data["consents"] = [
         {
             "id": "in-force",
             "recipient": "mobile-crisis",
-            "sections": ["allergies", "behavioral_health", "contacts"],
+            "sections": ["allergies", "behavioral_health", "contacts", "conditions"],
             "authority": "person",
             "granted": "2026-01-01",
             "expires": "2027-01-01",
@@ -160,6 +189,12 @@ def expected_markers(data: dict[str, Any], template: str, audience: str, day: dt
     out[MARKERS["contact_override"]] = contacts_shown and allowed(
         "contacts", "consent", audience, data["consents"], day
     )
+    # A second care provider with its own class: shown iff its section is and its own class allows it.
+    provider = data["care_providers"]["items"][-1]
+    own = provider.get("sharing")
+    out[MARKERS["provider_override"]] = out[MARKERS["care_providers"]] and (
+        own is None or allowed("care_providers", own, audience, data["consents"], day)
+    )
     return out
 
 
@@ -175,6 +210,13 @@ DEFAULTS = {
     "health_history": "care-team",
     "behavioral_health": "consent",
     "internal_notes": "internal",
+    "avoid": "responder",
+    "conditions": "responder",
+    "devices": "responder",
+    "care_providers": "responder",
+    "baseline_vitals": "responder",
+    "home_access": "responder",
+    "immunizations": "care-team",
 }
 
 
@@ -208,11 +250,11 @@ def test_marker_present_iff_policy_allows(
     meta = pdf_metadata_text(pdf_path)
     manifest = json.dumps(doc.manifest)
     for word, should in expected_markers(data, template, audience, AS_OF_DATE).items():
-        assert (word in doc.html) is should, f"{word} in HTML for {audience}: expected {should}"
-        assert (word in doc.print_html) is should, f"{word} in print HTML for {audience}"
-        assert (word in text) is should, f"{word} in PDF text for {audience}: expected {should}"
-        assert word not in meta, f"{word} in PDF metadata"
-        assert word not in manifest, f"{word} in manifest"
+        assert has(word, doc.html) is should, f"{word} in HTML for {audience}: expected {should}"
+        assert has(word, doc.print_html) is should, f"{word} in print HTML for {audience}"
+        assert has(word, text) is should, f"{word} in PDF text for {audience}: expected {should}"
+        assert not has(word, meta), f"{word} in PDF metadata"
+        assert not has(word, manifest), f"{word} in manifest"
 
 
 def test_internal_and_unconsented_never_reach_the_ems_sheet(project: Path) -> None:
@@ -235,7 +277,7 @@ def test_internal_and_unconsented_never_reach_the_ems_sheet(project: Path) -> No
         "internal_notes",
     ):
         for where in (html, text, meta):
-            assert MARKERS[name] not in where
+            assert not has(MARKERS[name], where)
     assert MARKERS["communication"] in html and MARKERS["communication"] in text
     paths = " ".join(str(p) for p in (project / "build").rglob("*"))
     assert "MK" not in paths
@@ -281,17 +323,18 @@ def test_expiry_flips_exactly_the_covered_sections(project: Path, day: str, show
     write_profile(project, "testa", matrix_profile())
     before, _ = render_for(project, "testa", "responder-packet", "mobile-crisis", dt.date(2026, 12, 31))
     doc, _ = render_for(project, "testa", "responder-packet", "mobile-crisis", dt.date.fromisoformat(day))
-    covered = {MARKERS["allergies"], MARKERS["behavioral_health"], MARKERS["contact_override"]}
+    covered = {MARKERS["allergies"], MARKERS["behavioral_health"], MARKERS["contact_override"], MARKERS["conditions"]}
     for word in covered:
-        assert (word in doc.html) is shown
+        assert has(word, doc.html) is shown
     for word in set(MARKERS.values()) - covered:
-        assert (word in doc.html) is (word in before.html)
+        assert has(word, doc.html) is has(word, before.html)
     changed = {(a["section"], a["included"]) for a in before.manifest["sections"]} ^ {
         (b["section"], b["included"]) for b in doc.manifest["sections"]
     }
-    assert {name for name, _ in changed} <= {"allergies", "behavioral_health", "contacts.shown[1]"}
-    # allergies and behavioral health flip; the sister's own row goes (a withheld contact has none).
-    assert len(changed) == (0 if shown else 5)
+    assert {name for name, _ in changed} <= {"allergies", "behavioral_health", "contacts.shown[1]", "conditions"}
+    # allergies, conditions and behavioral health flip (each row in and out: 6); the sister's own row
+    # goes (a withheld contact has none).
+    assert len(changed) == (0 if shown else 7)
 
 
 def test_explain_prints_the_decision_table(project: Path) -> None:
@@ -362,7 +405,7 @@ def test_generated_profiles_respect_the_boundary(
     day: dt.date,
 ) -> None:
     project = tmp_path_factory.mktemp("gen")
-    data = marked_profile()
+    data = marked_profile() | marked_eif_sections()
     for name, sharing in classes.items():
         data[name]["sharing"] = sharing
     extra: dict[str, Any] = {
@@ -374,6 +417,8 @@ def test_generated_profiles_respect_the_boundary(
     if override:
         extra["sharing"] = override
     data["contacts"]["people"].append(extra)
+    hospital = {"role": "preferred-hospital", "name": f"Second {MARKERS['provider_override']}", "phone": "555-0106"}
+    data["care_providers"]["items"].append(hospital | ({"sharing": override} if override else {}))
     # A consent granted after the build date is an input error, not a "not yet in force" record.
     consents = [c for c in consents if dt.date.fromisoformat(c["granted"]) <= day]
     data["consents"] = consents
@@ -385,7 +430,7 @@ def test_generated_profiles_respect_the_boundary(
         "contacts", override or classes["contacts"], audience, consents, day
     )
     for word, should in expected.items():
-        assert (word in doc.html) is should, (word, audience, template)
+        assert has(word, doc.html) is should, (word, audience, template)
 
 
 # --- consent records are validated -------------------------------------------------------------

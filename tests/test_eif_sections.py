@@ -146,9 +146,10 @@ def test_a_care_provider_may_set_its_own_sharing(tmp_path: Path) -> None:
     out = every_byte_under(root / "build")
     assert "Harbor Clinic" not in out and "Lakeside Medical Center" not in out
     packet = visible_text(root / "build" / "jay-t" / "responder-packet.html")
-    assert "preferred hospital" in one(
-        html_soup(root / "build" / "jay-t" / "responder-packet.html"), '[data-field="not_recorded"]'
-    ).get_text()
+    assert (
+        "preferred hospital"
+        in one(html_soup(root / "build" / "jay-t" / "responder-packet.html"), '[data-field="not_recorded"]').get_text()
+    )
     assert "Dr. Grace Lin" not in packet
     assert "Dr. Grace Lin" in visible_text(root / "build" / "jay-t" / "crisis-plan.html")
 

@@ -262,15 +262,16 @@ def test_merge_with_write_keeps_every_hand_entered_fact_and_comment(project: Pat
     }
     assert penicillin == {"substance": "Penicillin", "reaction": "Hives", "severity": "moderate", "source": source}
     assert [m["name"] for m in after["medications"]["items"]] == ["Lithium carbonate", "Quetiapine", "Sertraline"]
-    assert after["conditions"] == {"items": [{"name": "Hypothyroidism", "source": source}]}
+    # Dana's profile already names Hypothyroidism and a usual heart rate, typed by hand: the record's
+    # Hypothyroidism is the same entry (matched by name) and its heart rate differs, so both hand-entered
+    # facts stay exactly as they were, with no source.
+    assert after["conditions"] == {
+        "items": [{"name": "Hypothyroidism", "note": "from long-term lithium; levels checked every 3 months"}]
+    }
     assert after["immunizations"] == {
         "items": [{"vaccine": "Influenza vaccine", "date": "2025-10-15", "source": source}]
     }
-    assert after["baseline_vitals"]["heart_rate"] == {
-        "value": "68 per minute",
-        "measured": "2026-09-01",
-        "source": source,
-    }
+    assert after["baseline_vitals"]["heart_rate"] == {"value": "76 per minute", "measured": "2026-03-02"}
     # Sertraline's route, schedule and purpose are not in the record: the profile says so until filled in.
     assert {p.field for p in problems if p.field.startswith("medications")} == {
         "medications.items[2].route",

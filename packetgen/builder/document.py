@@ -17,11 +17,11 @@ from jinja2 import Environment
 
 from packetgen import __version__
 from packetgen.builder.records import PersonRecord
-from packetgen.model.eif import not_recorded, preferred_hospitals
-from packetgen.model.provenance import imported_facts
 from packetgen.model.documents import (
     DocumentKind,
 )
+from packetgen.model.eif import not_recorded, preferred_hospitals
+from packetgen.model.provenance import imported_facts
 from packetgen.pipeline.checkcode import check_code, content_fingerprint, visible_content
 from packetgen.pipeline.dates import generated_text
 from packetgen.pipeline.output import write_atomic

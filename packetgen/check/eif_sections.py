@@ -40,7 +40,9 @@ def missing_sections(records: list[Any], people_dir: Path) -> list[Problem]:
         missing = sorted(r.person_id for r in valid if getattr(r.profile, name) is None)
         if not missing:
             continue
-        shown = ", ".join(missing[:SHOWN_IDS]) + (f" and {len(missing) - SHOWN_IDS} more" if len(missing) > SHOWN_IDS else "")
+        shown = ", ".join(missing[:SHOWN_IDS]) + (
+            f" and {len(missing) - SHOWN_IDS} more" if len(missing) > SHOWN_IDS else ""
+        )
         found.append(
             Problem(
                 people_dir,

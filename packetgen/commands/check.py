@@ -10,8 +10,8 @@ import click
 
 from packetgen.builder.jobs import version_warnings
 from packetgen.builder.records import dated_warnings, gate_problems, load_people
-from packetgen.check.eif_sections import missing_sections
 from packetgen.check.advice import advice
+from packetgen.check.eif_sections import missing_sections
 from packetgen.commands.args import PERSON, report_misnamed_folders, require_profiles
 from packetgen.commands.options import as_of_date, as_of_option, root_option
 from packetgen.model.documents import BY_NAME

@@ -93,7 +93,9 @@ class BaselineVitals(Section):
     def _something_measured(self) -> BaselineVitals:
         if not any(getattr(self, name) is not None for name, _ in VITALS):
             raise ValueError(
-                "no measurement: give at least one of " + ", ".join(name for name, _ in VITALS) + ", or remove the section"
+                "no measurement: give at least one of "
+                + ", ".join(name for name, _ in VITALS)
+                + ", or remove the section"
             )
         return self
 

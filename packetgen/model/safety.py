@@ -10,7 +10,7 @@ from pydantic import Field, model_validator
 
 from packetgen.model.fields import PastDate, Text
 from packetgen.model.provenance import Sourced
-from packetgen.model.sharing import Section, Strict
+from packetgen.model.sharing import Section
 
 
 class NoneKnown(Sourced):

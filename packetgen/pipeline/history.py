@@ -197,7 +197,11 @@ RECORD_LISTS: dict[str, tuple[str, Callable[[dict[str, Any]], str], Summary]] = 
     "avoid.items": ("Avoid", lambda a: a["what"], lambda a: f"{a['what']} ({a['reason']})"),
     "care_providers": ("Care provider", _role_name, lambda c: f"{_role_name(c)}, {c['phone']}"),
     "care_providers.items": ("Care provider", _role_name, lambda c: f"{_role_name(c)}, {c['phone']}"),
-    "immunizations.items": ("Immunization", lambda i: f"{i['vaccine']} {i['date']}", lambda i: f"{i['vaccine']} ({i['date']})"),
+    "immunizations.items": (
+        "Immunization",
+        lambda i: f"{i['vaccine']} {i['date']}",
+        lambda i: f"{i['vaccine']} ({i['date']})",
+    ),
 }
 for _risk in ("mobility", "swallowing", "seizures", "falls"):
     RECORD_LISTS[f"risks.{_risk}.items"] = (f"{_risk.capitalize()} risk", lambda r: r["risk"], lambda r: r["risk"])

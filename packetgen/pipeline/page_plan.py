@@ -167,13 +167,8 @@ INDEX_SECTIONS = (
 )
 """Large print's "Where to find it" line: anchor (after "f-"/"u-") and the section's heading."""
 
-INDEX_IF_PRESENT = (
-    ("hospital", "Preferred hospital"),
-    ("conditions", "Conditions"),
-    ("devices", "Devices and equipment"),
-    ("vitals", "Usual vital signs"),
-    ("home-access", "Getting in"),
-)
+INDEX_IF_PRESENT: tuple[tuple[str, str], ...] = (("hospital", "Preferred hospital"), ("conditions", "Conditions"))
+INDEX_IF_PRESENT += (("devices", "Devices"), ("vitals", "Usual vital signs"), ("home-access", "Getting in"))
 """The same for sections a profile may not have: listed once the layout has found them."""
 
 
@@ -264,19 +259,19 @@ def packet_units(view: dict[str, Any]) -> list[Unit]:
     units += details[::-1]
     # The avoid list is an alert: each entry's "what" never leaves page 1, its reason may (as a
     # risk's "what to do" may), after everything but the first contacts' "when to call".
-    avoid = view.get("avoid")
-    for i, item in reversed(list(enumerate(avoid.items if avoid else [], start=1))):
-        units.append(
-            Unit(
-                f"avoid-{i}",
-                "Why to avoid",
-                order["avoid-why"] + i,
-                group="avoid-why",
-                number=i,
-                anchor="f-avoid",
-                share=_share(item.reason, item.what) / len(avoid.items),
-            )
+    avoid = list(view["avoid"].items) if view.get("avoid") else []
+    units += [
+        Unit(
+            f"avoid-{i}",
+            "Why to avoid",
+            order["avoid-why"] + i,
+            group="avoid-why",
+            number=i,
+            anchor="f-avoid",
+            share=_share(item.reason, item.what) / len(avoid),
         )
+        for i, item in reversed(list(enumerate(avoid, start=1)))
+    ]
     for i in (2, 1):
         if len(contacts) >= i:
             c = contacts[i - 1]

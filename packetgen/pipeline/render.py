@@ -23,10 +23,10 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markupsafe import Markup
 
+from packetgen.model.eif import VITALS
 from packetgen.model.event import EVENT_TYPE_LABELS, ReturnChecklist
 from packetgen.pipeline.dates import DEFAULT_DATE_STYLE, format_date
 from packetgen.pipeline.gates import GAP_WITHOUT_OWNER, Gate
-from packetgen.model.eif import VITALS
 from packetgen.pipeline.page_plan import RISK_LISTS
 
 

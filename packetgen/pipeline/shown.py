@@ -78,9 +78,7 @@ class Today:
         ).included
 
     def _shows_entry(self, name: str, entry: dict[str, Any], view: View) -> bool:
-        decision = entry_decision(
-            self.profile, name, self.entry_class(name, entry), AUDIENCES[view[0]], self.as_of
-        )
+        decision = entry_decision(self.profile, name, self.entry_class(name, entry), AUDIENCES[view[0]], self.as_of)
         return decision is None or decision.included
 
     def _entries_of(self, name: str, value: Any) -> list[dict[str, Any]]:
@@ -97,7 +95,9 @@ class Today:
             if not isinstance(value, dict) or not self._shows(name, value, view):
                 out[name] = None
             elif name in ENTRY_SHARING:
-                out[name] = [_without_class(e) for e in self._entries_of(name, value) if self._shows_entry(name, e, view)]
+                out[name] = [
+                    _without_class(e) for e in self._entries_of(name, value) if self._shows_entry(name, e, view)
+                ]
             else:
                 out[name] = _without_class(value)
         return out
