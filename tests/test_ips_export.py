@@ -263,3 +263,40 @@ def test_export_then_import_gives_the_same_facts(project: Path, tmp_path: Path) 
     assert back["identity"] == identity
     for section in ("allergies", "medications", "conditions", "devices", "immunizations", "baseline_vitals"):
         assert facts(back[section]) == json.loads(json.dumps(original[section], default=str)), section
+
+
+def test_an_export_under_build_goes_once_its_consent_may_not_cover_it(project: Path) -> None:
+    """README: a build removes an export in build/ when the person's sharing or consents changed
+    since, when a consent it relied on has expired, or while the profile has errors."""
+    data = profile()
+    data["conditions"]["sharing"] = "consent"
+    data["consents"][0]["sections"].append("conditions")  # roi-2026-mc: mobile crisis, until 2027-03-09
+    write(project, data)
+    bundle = project / "build/dana-k/ips-mobile-crisis.json"
+    manifest = project / "build/dana-k/ips-mobile-crisis.manifest.json"
+
+    def export_then_build(as_of: str = AS_OF) -> None:
+        result = run_cli("export", "ips", "dana-k", "--audience", "mobile-crisis", "--project", str(project))
+        assert result.exit_code == 0, result.output
+        assert MARKERS["conditions"].encode() in bundle.read_bytes()
+        run_cli("build", "--root", str(project), "--as-of", as_of, "--format", "html", "--quiet")
+
+    # Nothing changed: the export stays.
+    export_then_build()
+    assert bundle.is_file() and manifest.is_file()
+    # The consent it relied on has expired on the build date: gone, with its manifest.
+    export_then_build("2027-03-09")
+    assert not bundle.exists() and not manifest.exists()
+    # The consent record is withdrawn: gone.
+    export_then_build()
+    data["consents"][0]["sections"].remove("conditions")
+    write(project, data)
+    run_cli("build", "--root", str(project), "--as-of", AS_OF, "--format", "html", "--quiet")
+    assert not bundle.exists()
+    # The profile has an error: nothing can be proved, so it goes too.
+    data["consents"][0]["sections"].append("conditions")
+    write(project, data)
+    export_then_build()
+    (project / "people/dana-k/profile.yaml").write_text("identity: [\n")
+    run_cli("build", "--root", str(project), "--as-of", AS_OF, "--format", "html", "--quiet")
+    assert not bundle.exists() and not manifest.exists()

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from packetgen.builder.cache import CACHE_SCHEMA, BuildCache
+from packetgen.builder.exports import settle_exports
 from packetgen.builder.index import index_row
 from packetgen.builder.jobs import (
     BuildResult,
@@ -128,6 +129,10 @@ def build_people(
                     result.settled[record.person_id] = settled
                     result.removed += settled.removed
                 cache.forget_person(record.person_id)
+            # An export under build/ goes once its consent may no longer cover it (builder/exports.py).
+            result.removed += settle_exports(
+                project.build_dir, record.person_id, record.doc.data, record.doc.source, record.ok, as_of
+            )
 
 
 def _init_part_worker(styles_dir: Path, styles_digest: str, want_pdf: bool, paper: str = "letter") -> None:

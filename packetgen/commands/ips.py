@@ -103,7 +103,14 @@ def export_ips_command(root: Path, as_of: dt.datetime | None, person_id: str, au
     generated = dt.datetime.now(dt.UTC).replace(microsecond=0)
     target = out or default_out(project.build_dir, person_id, audience)
     done = export_ips(
-        person_id, record.profile, audience, target, day, generated, organization.name if organization else "packetgen"
+        person_id,
+        record.profile,
+        audience,
+        target,
+        day,
+        generated,
+        organization.name if organization else "packetgen",
+        (record.doc.data, record.doc.source),
     )
     rows = done.selection.decisions
     click.echo(f"wrote {done.bundle} and {done.manifest.name} for {AUDIENCES[audience].label}")

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from packetgen import __version__
+from packetgen.builder.exports import export_path, export_stamp
 from packetgen.ips.codes import SECTIONS
 from packetgen.ips.mapout import build_bundle
 from packetgen.model.profile import Profile
@@ -39,7 +40,7 @@ class Exported:
 
 
 def default_out(build_dir: Path, person_id: str, audience: str) -> Path:
-    return build_dir / person_id / f"ips-{audience}.json"
+    return export_path(build_dir, person_id, audience)
 
 
 def manifest_path(out: Path) -> Path:
@@ -56,13 +57,18 @@ def export_ips(
     as_of: dt.date,
     generated: dt.datetime,
     author: str,
+    raw: tuple[Any, bytes],
 ) -> Exported:
-    """Select, build, check, write the bundle, then its manifest (the manifest last, as for documents)."""
+    """Select, build, check, write the bundle, then its manifest (the manifest last, as for documents).
+    ``raw`` is the profile's data and bytes: the manifest records the decision inputs they give, so
+    the next build can remove an export that its consent no longer covers (``builder/exports.py``)."""
     selection = select(profile, audience, SECTION_NAMES, as_of)
     bundle = build_bundle(person_id, selection, generated, author)
     check_valid(bundle)
     write_atomic(out, json.dumps(bundle, indent=2, ensure_ascii=False).encode("utf-8") + b"\n", durable=False)
+    relied_on = {d.consent_id for d in selection.decisions if d.included and d.consent_id}
     facts = manifest(person_id, profile, selection, as_of, generated, out)
+    facts |= export_stamp(raw[0], raw[1], profile.consents, {c for c in relied_on if c})
     where = manifest_path(out)
     write_atomic(where, json.dumps(facts, indent=2).encode() + b"\n", durable=False)
     return Exported(out, where, selection)
