@@ -29,7 +29,7 @@ from packetgen.pipeline.page_plan import POINTER_AT, Plan, and_list, new_plan, o
 
 __all__ = ["Plan", "PrintSource", "and_list", "layout_facts", "new_plan", "ordered_medications", "paginate"]
 
-MAX_RENDERS = 8
+MAX_RENDERS = 12
 """Renders one packet may take before the plan is accepted as it is (beyond the envelope)."""
 
 POINTER_PX = 30.0
@@ -135,7 +135,13 @@ def paginate(
     while True:
         document = layout(render_html(plan))
         renders += 1
-        if page_one_fits(document, plan) or renders >= MAX_RENDERS:
+        if page_one_fits(document, plan):
+            # The true pages can make a pointer longer ("...: page 2; Conditions: page 3"), and a
+            # longer pointer can push page 1 over: then one more block moves and it is checked again.
+            document, plan, renders = _true_pointers(layout, render_html, plan, document, renders)
+            if page_one_fits(document, plan):
+                break
+        if renders >= MAX_RENDERS:
             break
         remaining = [u.id for u in plan.units if u.id not in plan.moved]
         if remaining:
@@ -144,7 +150,7 @@ def paginate(
             plan.compact = True
         else:
             break
-    return _true_pointers(layout, render_html, plan, document, renders)
+    return document, plan, renders
 
 
 def _true_pointers(
