@@ -12,6 +12,19 @@ from typing import Any
 
 import yaml
 
+BY_RIGHT: dict[str, set[str]] = {
+    "emergency-responders": {"responder"},
+    "mobile-crisis": {"responder", "care-team"},
+    "case-manager": {"responder", "care-team"},
+    "clinicians": {"responder", "care-team"},
+    "protective-services": {"responder"},
+    "family": {"responder"},
+    "care-team": {"responder", "care-team"},
+    "internal-staff": {"responder", "care-team", "consent", "internal"},
+}
+"""The sharing policy as the README's table states it: the classes each recipient gets without a
+consent record. Restated here, once for every test, never read from packetgen's code."""
+
 
 def marker(section: str) -> str:
     """A single word that survives PDF text extraction and names its section."""

@@ -18,7 +18,7 @@ import pytest
 from conftest import AS_OF, AS_OF_DATE, pdf_metadata_text, pdf_text, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from profiles import marked_eif_sections, marked_profile, marker, write_profile
+from profiles import BY_RIGHT, marked_eif_sections, marked_profile, marker, write_profile
 
 from packetgen.builder.document import render_person_document
 from packetgen.builder.records import load_person
@@ -33,17 +33,7 @@ if TYPE_CHECKING:
     from packetgen.builder.document import Rendered
     from packetgen.builder.records import PersonRecord
 
-# The policy, as DESIGN.md states it: which classes each recipient gets without a consent record.
-BY_RIGHT = {
-    "emergency-responders": {"responder"},
-    "mobile-crisis": {"responder", "care-team"},
-    "case-manager": {"responder", "care-team"},
-    "clinicians": {"responder", "care-team"},
-    "protective-services": {"responder"},
-    "family": {"responder"},
-    "care-team": {"responder", "care-team"},
-    "internal-staff": {"responder", "care-team", "consent", "internal"},
-}
+# The policy (which classes each recipient gets without a consent record) is BY_RIGHT in profiles.py.
 
 # What each template lays out when allowed (the rest never appears in that template at all).
 TEMPLATE_SHOWS = {

@@ -16,21 +16,13 @@ from typing import Any
 import pytest
 import yaml
 from conftest import AS_OF, AS_OF_DATE, REPO, run_cli
+from profiles import BY_RIGHT
 
 from packetgen.builder.records import load_person
 from packetgen.project.folders import open_project
 
 # README, "Sharing classes and consent": the classes each audience gets without a consent record.
-CLASSES = {
-    "emergency-responders": {"responder"},
-    "mobile-crisis": {"responder", "care-team"},
-    "case-manager": {"responder", "care-team"},
-    "clinicians": {"responder", "care-team"},
-    "protective-services": {"responder"},
-    "family": {"responder"},
-    "care-team": {"responder", "care-team"},
-    "internal-staff": {"responder", "care-team", "consent", "internal"},
-}
+CLASSES = BY_RIGHT
 # The defaults of the sections an IPS carries (README's profile table).
 DEFAULTS = {
     "allergies": "responder",

@@ -42,20 +42,10 @@ from events import event_data, write_event
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule
-from profiles import marked_profile, write_profile
+from profiles import BY_RIGHT, marked_profile, write_profile
 
-# --- the policy, restated from the README ---------------------------------------------------------
+# --- the policy, restated from the README (the classes by right: BY_RIGHT in profiles.py) ----------
 
-BY_RIGHT = {
-    "emergency-responders": {"responder"},
-    "mobile-crisis": {"responder", "care-team"},
-    "case-manager": {"responder", "care-team"},
-    "clinicians": {"responder", "care-team"},
-    "protective-services": {"responder"},
-    "family": {"responder"},
-    "care-team": {"responder", "care-team"},
-    "internal-staff": {"responder", "care-team", "consent", "internal"},
-}
 DEFAULT_CLASS = {
     "communication": "responder",
     "baseline": "responder",
