@@ -15,7 +15,7 @@ from typing import Any
 
 from packetgen.ips import medications as meds
 from packetgen.ips.bundle import Bundle, Entry
-from packetgen.ips.codes import NO_INFO, NONE_KNOWN, PARTIAL, SECTIONS
+from packetgen.ips.codes import INTERPRETER, NO_INFO, NONE_KNOWN, PARTIAL, SECTIONS
 from packetgen.ips.values import (
     absent_code,
     clean,
@@ -95,7 +95,7 @@ def identity(patient: dict[str, Any]) -> dict[str, Any]:
     if language:
         found["language"] = language
     for extension in patient.get("extension") or []:
-        if extension.get("url") == "http://hl7.org/fhir/StructureDefinition/patient-interpreterRequired":
+        if extension.get("url") == INTERPRETER:
             if isinstance(extension.get("valueBoolean"), bool):
                 found["interpreter_needed"] = extension["valueBoolean"]
     return found
@@ -135,6 +135,17 @@ def _who(bundle: Bundle, resource: dict[str, Any], key: str) -> str | None:
     return clean(name) or reference_name(reference)
 
 
+def _no_longer_holds(
+    section: str, label: str, resource: dict[str, Any], ended: tuple[str, ...]
+) -> tuple[Found | None, str | None]:
+    """An allergy or condition whose clinical status is one of ``ended``, or that was refuted or
+    entered in error, is not imported (a note says why); the verification status comes back too."""
+    clinical = status_code(resource.get("clinicalStatus"))
+    verification = status_code(resource.get("verificationStatus"))
+    why = clinical if clinical in ended else verification if verification in ("refuted", "entered-in-error") else None
+    return (Found(section, note=f"{label}: {why}: not imported") if why else None), verification
+
+
 def allergy(bundle: Bundle, entry: Entry) -> Found:
     resource, label = entry.resource, entry.label
     code = absent_code(resource.get("code"))
@@ -142,15 +153,9 @@ def allergy(bundle: Bundle, entry: Entry) -> Found:
         return _none_or_note(
             "allergies", code, label, vouched(bundle, entry, ("recorder", "asserter"), ("recordedDate",))
         )
-    clinical, verification = (
-        status_code(resource.get("clinicalStatus")),
-        status_code(resource.get("verificationStatus")),
-    )
-    if clinical in ("inactive", "resolved") or verification in ("refuted", "entered-in-error"):
-        return Found(
-            "allergies",
-            note=f"{label}: {clinical if clinical in ('inactive', 'resolved') else verification}: not imported",
-        )
+    gone, verification = _no_longer_holds("allergies", label, resource, ("inactive", "resolved"))
+    if gone is not None:
+        return gone
     item: dict[str, Any] = {}
     if substance := concept_text(resource.get("code")):
         item["substance"] = substance
@@ -172,12 +177,9 @@ def condition(bundle: Bundle, entry: Entry) -> Found:
         return _none_or_note(
             "conditions", code, label, vouched(bundle, entry, ("recorder", "asserter"), ("recordedDate",))
         )
-    clinical, verification = (
-        status_code(resource.get("clinicalStatus")),
-        status_code(resource.get("verificationStatus")),
-    )
-    if clinical in ENDED or verification in ("refuted", "entered-in-error"):
-        return Found("conditions", note=f"{label}: {clinical if clinical in ENDED else verification}: not imported")
+    gone, verification = _no_longer_holds("conditions", label, resource, ENDED)
+    if gone is not None:
+        return gone
     item: dict[str, Any] = {}
     if name := concept_text(resource.get("code")):
         item["name"] = name

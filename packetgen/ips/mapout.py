@@ -37,20 +37,24 @@ def status(system: str, code: str) -> dict[str, Any]:
     return {"coding": [{"system": f"http://terminology.hl7.org/CodeSystem/{system}", "code": code}]}
 
 
-def none_known(code: str, display: str, vouch: Any) -> tuple[dict[str, Any], list[tuple[str, object]]]:
+def none_known(
+    code: str, display: str, vouch: Any, who: str, when: str
+) -> tuple[dict[str, Any], list[tuple[str, object]], dict[str, Any]]:
+    """The no-known-* code, its narrative facts, and who checked and when under the resource's own
+    element names (``who``/``when``: recorder/recordedDate, informationSource/dateAsserted ...),
+    the ones ``mapin.vouched`` reads back."""
     facts = [(display, "checked"), ("Verified by", vouch.verified_by), ("Verified on", vouch.verified_on.isoformat())]
-    return coded(codes.ABSENT, code, display), facts
+    checked = {who: {"display": vouch.verified_by}, when: vouch.verified_on.isoformat()}
+    return coded(codes.ABSENT, code, display), facts, checked
 
 
 def allergies(section: Any, patient: dict[str, str], url: Url) -> Made:
     made: Made = []
     clinical = status("allergyintolerance-clinical", "active")
     if section.none_known is not None:
-        concept, facts = none_known("no-known-allergies", "No known allergies", section.none_known)
-        vouch = {
-            "recorder": {"display": section.none_known.verified_by},
-            "recordedDate": section.none_known.verified_on.isoformat(),
-        }
+        concept, facts, vouch = none_known(
+            "no-known-allergies", "No known allergies", section.none_known, "recorder", "recordedDate"
+        )
         resource: dict[str, Any] = {
             "resourceType": "AllergyIntolerance",
             "text": text(*facts),
@@ -86,11 +90,9 @@ def medications(section: Any, patient: dict[str, str], url: Url) -> Made:
     unknown_start = {"_effectiveDateTime": {"extension": [{"url": codes.DATA_ABSENT, "valueCode": "unknown"}]}}
     base = {"resourceType": "MedicationStatement", "status": "active", "subject": patient} | unknown_start
     if section.none_known is not None:
-        concept, facts = none_known("no-known-medications", "No known medications", section.none_known)
-        vouch = {
-            "informationSource": {"display": section.none_known.verified_by},
-            "dateAsserted": section.none_known.verified_on.isoformat(),
-        }
+        concept, facts, vouch = none_known(
+            "no-known-medications", "No known medications", section.none_known, "informationSource", "dateAsserted"
+        )
         return [
             (base | {"text": text(*facts), "medicationCodeableConcept": concept} | vouch, summary_line(facts), url())
         ]
@@ -124,11 +126,9 @@ def medications(section: Any, patient: dict[str, str], url: Url) -> Made:
 def conditions(section: Any, patient: dict[str, str], url: Url) -> Made:
     clinical = status("condition-clinical", "active")
     if section.none_known is not None:
-        concept, facts = none_known("no-known-problems", "No known problems", section.none_known)
-        vouch = {
-            "recorder": {"display": section.none_known.verified_by},
-            "recordedDate": section.none_known.verified_on.isoformat(),
-        }
+        concept, facts, vouch = none_known(
+            "no-known-problems", "No known problems", section.none_known, "recorder", "recordedDate"
+        )
         resource: dict[str, Any] = {
             "resourceType": "Condition",
             "text": text(*facts),
@@ -159,11 +159,9 @@ def devices(section: Any, patient: dict[str, str], url: Url) -> Made:
     """Each device is a Device and the DeviceUseStatement that says this person uses it (the entry)."""
     pairs: list[tuple[dict[str, Any], dict[str, Any], list[tuple[str, object]]]] = []
     if section.none_known is not None:
-        concept, facts = none_known("no-known-devices", "No known devices in use", section.none_known)
-        use = {
-            "source": {"display": section.none_known.verified_by},
-            "recordedOn": section.none_known.verified_on.isoformat(),
-        }
+        concept, facts, use = none_known(
+            "no-known-devices", "No known devices in use", section.none_known, "source", "recordedOn"
+        )
         pairs.append(({"resourceType": "Device", "type": concept, "patient": patient}, use, facts))
     for item in section.items or []:
         facts = [("Device", item.name), ("What to do", item.what_to_do)]
