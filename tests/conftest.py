@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import os
 import shutil
 import sys
@@ -22,6 +24,22 @@ from packetgen.cli import main
 REPO = Path(__file__).resolve().parent.parent
 AS_OF = "2026-11-23"
 AS_OF_DATE = dt.date(2026, 11, 23)
+
+
+@contextlib.contextmanager
+def cores_to_myself(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """While held, no other holder runs in another test worker (pytest-xdist runs one per core).
+
+    Held by the one-page corpus (two render processes for minutes) and by the test that times how
+    promptly SIGTERM stops a build, so that timing is never taken with the corpus on the same cores.
+    A lock file beside the workers' temp folders; without xdist there is one process and it is free."""
+    lock = tmp_path_factory.getbasetemp().parent / "cores.lock"
+    with open(lock, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def run_cli(*args: str) -> Result:

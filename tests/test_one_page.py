@@ -33,6 +33,7 @@ from typing import Any
 
 import pdfplumber
 import pytest
+from conftest import cores_to_myself
 from corpus import write_corpus
 
 from packetgen.builder import pdf_session
@@ -136,12 +137,15 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, dict[str
     root = tmp_path_factory.mktemp("corpus")
     people = write_corpus(root, PEOPLE)
     repo = Path(__file__).resolve().parent.parent
-    with ProcessPoolExecutor(
-        max_workers=2,
-        mp_context=pdf_session.pool_context(),
-        initializer=pdf_session.init_worker,
-        initargs=(repo / "styles",),
-    ) as pool:
+    with (
+        cores_to_myself(tmp_path_factory),
+        ProcessPoolExecutor(
+            max_workers=2,
+            mp_context=pdf_session.pool_context(),
+            initializer=pdf_session.init_worker,
+            initargs=(repo / "styles",),
+        ) as pool,
+    ):
         futures = [pool.submit(render_and_read, root, person_id, document) for person_id, document in jobs(people)]
         results = [f.result() for f in futures]
     return people, results

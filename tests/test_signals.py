@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import copy_demo
+from conftest import copy_demo, cores_to_myself
 from profiles import marked_profile, write_profile
 
 
@@ -79,7 +79,14 @@ def test_watch_ended_by_a_signal_leaves_no_worker(tmp_path: Path, signum: int) -
         proc.kill()
 
 
-def test_build_ended_by_sigterm_stops_promptly_and_leaves_no_worker(tmp_path: Path) -> None:
+def test_build_ended_by_sigterm_stops_promptly_and_leaves_no_worker(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    with cores_to_myself(tmp_path_factory):  # "promptly" is timed: not beside the one-page corpus
+        sigterm_stops_promptly(tmp_path)
+
+
+def sigterm_stops_promptly(tmp_path: Path) -> None:
     root = tmp_path / "many"
     for i in range(16):  # 8 or more people go to worker processes
         write_profile(root, f"test{i:02d}", marked_profile())
