@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import AS_OF, copy_demo, run_cli
 from profiles import marked_profile, write_profile
 
@@ -51,3 +52,16 @@ def test_recycled_pools_build_what_one_process_builds(tmp_path: Path, monkeypatc
         }
 
     assert files(tmp_path / "pools") == files(tmp_path / "one")
+
+
+def test_pdf_builds_start_with_the_biggest_profiles(tmp_path: Path) -> None:
+    """The rule (builder/parts.largest_first): people by profile size, largest first, ties by id, so
+    no worker is left with a big person at the end while the other waits."""
+    from packetgen.builder.parts import largest_first
+    from packetgen.project.folders import open_project
+
+    copy_demo(tmp_path)
+    for person_id, padding in (("p-small", 0), ("p-big", 4000), ("p-mid", 2000), ("p-mid2", 2000)):
+        write_profile(tmp_path, person_id, yaml.safe_dump(marked_profile()) + "# " + "x" * padding + "\n")
+    order = largest_first(open_project(tmp_path), ["p-small", "p-mid2", "p-big", "p-mid"])
+    assert order == ["p-big", "p-mid", "p-mid2", "p-small"]

@@ -12,9 +12,10 @@ the build hung with no worker left). A new pool per generation keeps fork, costs
 (a fork plus fonts and CSS set up again, well under a second) and, at the end of each generation,
 a core idle while the last task finishes: about 2% of a long PDF build.
 
-Tasks are a few people each, and what comes back is kept small (``slim``), so the main process
-never holds the whole roster either. ``builder/parts.py`` imports this module inside functions only (it
-imports ``builder/records``).
+Tasks are one person each when PDFs are made (biggest profiles first, so the workers end
+together: ``parts.largest_first``) and a few people each for HTML only. What comes back is kept
+small (``slim``), so the main process never holds the whole roster either. ``builder/parts.py``
+imports this module inside functions only (it imports ``builder/records``).
 """
 
 from __future__ import annotations
@@ -29,8 +30,9 @@ from packetgen.pipeline.load import Document
 T = TypeVar("T")
 
 PEOPLE_PER_TASK = 6
-"""People one task builds (load, HTML, PDF): small enough that sizes even out over the workers and a
-generation ends with little idle time; big enough that a task's overhead (pickling) is noise."""
+"""People one task builds in an HTML-only build (a few milliseconds each): small enough that sizes
+even out over the workers, big enough that a task's overhead (pickling) is noise. With PDFs a person
+takes about a second, and a task is one person."""
 
 RECYCLE_AFTER_PEOPLE = 60
 """A worker process ends after building about this many people (some 200 documents)."""

