@@ -65,3 +65,28 @@ def test_pdf_builds_start_with_the_biggest_profiles(tmp_path: Path) -> None:
         write_profile(tmp_path, person_id, yaml.safe_dump(marked_profile()) + "# " + "x" * padding + "\n")
     order = largest_first(open_project(tmp_path), ["p-small", "p-mid2", "p-big", "p-mid"])
     assert order == ["p-big", "p-mid", "p-mid2", "p-small"]
+
+
+def test_templates_are_compiled_once_before_workers_fork(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``render.compile_all`` compiles every template, so a forked worker renders without compiling
+    (each recycled pool used to compile them all again in every worker); one broken template is
+    left for its render to report, not raised here."""
+    import shutil
+
+    from packetgen.pipeline.render import compile_all, make_environment
+    from packetgen.project.shipped import shipped
+
+    folder = tmp_path / "templates"
+    shutil.copytree(shipped("templates"), folder)
+    (folder / "broken.html.j2").write_text("{% if %}\n")
+    env = make_environment(folder)
+    compile_all(env)
+    names = [n for n in env.list_templates(extensions=["j2"]) if n != "broken.html.j2"]
+    assert "responder_packet.html.j2" in names and "partials/macros.html.j2" in names
+
+    def no_compiling(*args: object, **kwargs: object) -> None:
+        raise AssertionError("compiled again")
+
+    monkeypatch.setattr(env, "compile", no_compiling)
+    for name in names:
+        env.get_template(name)

@@ -29,7 +29,7 @@ from packetgen.builder.prune import (
     stems_by_person,
 )
 from packetgen.builder.records import load_person
-from packetgen.pipeline.render import environment
+from packetgen.pipeline.render import compile_all, environment
 from packetgen.pipeline.revisions import record_history
 from packetgen.project.folders import Project
 
@@ -194,6 +194,7 @@ def build_parallel(
     else:
         size = max(2, min(PEOPLE_PER_TASK, -(-len(pending) // (workers * 6))))
     chunks = [pending[i : i + size] for i in range(0, len(pending), size)]
+    compile_all(environment(ctx.project.look))  # before the workers fork, so they inherit it
 
     def new_pool() -> ProcessPoolExecutor:
         return ProcessPoolExecutor(

@@ -184,6 +184,17 @@ def make_environment(look: Look | Path) -> Environment:
     return env
 
 
+def compile_all(env: Environment) -> None:
+    """Compile every template ``env`` can find, ahead of forking worker processes: they inherit the
+    compiled code instead of compiling again in each worker of each recycled pool (0.4 s a worker).
+    A template that does not compile is left for the render to report, with its file and line."""
+    for name in env.list_templates(extensions=["j2"]):
+        try:
+            env.get_template(name)
+        except Exception:  # noqa: BLE001 - reported where it is rendered (TemplateFault)
+            continue
+
+
 def look_of(env: Environment) -> Look:
     """The ``Look`` an environment was made from (``make_environment`` keeps it in its globals)."""
     look = env.globals["look"]

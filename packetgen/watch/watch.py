@@ -43,7 +43,7 @@ from packetgen.builder.prune import describe
 from packetgen.builder.runner import build
 from packetgen.model.ids import is_person_id
 from packetgen.pipeline.digest import is_source_file, tree_digest
-from packetgen.pipeline.render import TemplateFault
+from packetgen.pipeline.render import TemplateFault, compile_all, environment
 from packetgen.project.config import CONFIG_NAME
 from packetgen.project.folders import Project, open_project
 
@@ -219,7 +219,9 @@ class Watcher:
         return self.session
 
     def warm_up(self) -> None:
-        """Start the PDF workers now, so the first save does not pay for it."""
+        """Compile the templates and start the PDF workers now (they inherit the compiled
+        templates), so the first save pays for neither."""
+        compile_all(environment(self.project.look))
         session = self.pdf_session()
         if session is not None and session.workers > 1:
             session.warm()
