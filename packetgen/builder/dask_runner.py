@@ -107,8 +107,9 @@ def build_on_dask(
 
     from tqdm import tqdm
 
-    from packetgen.builder.parts import build_people
+    from packetgen.builder.parts import build_people, largest_first
 
+    pending = largest_first(ctx.project, pending) if "pdf" in ctx.formats else pending
     client = connect(address)
     try:
         with tqdm(total=len(pending), unit="person", disable=not progress, leave=False) as bar:
@@ -146,36 +147,40 @@ def _render_on_dask(
     def wrote(path: Path, changed: bool) -> None:
         (result.written if changed else result.unchanged).append(path)
 
-    waiting: dict[str, list[tuple[str, str, Path, dict[str, Any], PdfSpec]]] = {}
-    for job, key in todo:
-        stamp = {"fingerprint": key[:10], "generated": stamp_time}
-        doc = render_person_document(env, job.record, job.kind, as_of, stamp, job.extra, want_print=want_pdf)
-        stem = job.stem.as_posix()
-        write_page(project, job.stem, doc, formats, want_pdf, wrote)
-        result.rebuilt.append(stem)
-        if not want_pdf:
-            cache.record_job(stem, key, suffixes)
-            continue
-        spec: PdfSpec = (doc.print_html, job.kind.stylesheets, job.kind.forms, doc.source, doc.plan())
-        waiting.setdefault(job.record.person_id, []).append((stem, key, job.stem, doc.manifest, spec))
-    people = list(waiting)
-    groups = [
-        [item for pid in people[i : i + PEOPLE_PER_TASK] for item in waiting[pid]]
-        for i in range(0, len(people), PEOPLE_PER_TASK)
-    ]
-    futures = {}
-    for group in groups:
-        future = client.submit(
-            render_pdfs,
-            str(project.styles_dir),
-            styles_digest,
-            [item[4] for item in group],
-            project.paper,
-            retries=RETRIES,
-            pure=False,
-        )
-        futures[future] = group
+    Item = tuple[str, str, Path, dict[str, Any], PdfSpec]
+    futures: dict[Any, list[Item]] = {}
+
+    def submit(group: list[Item]) -> None:
+        if group:
+            specs = [item[4] for item in group]
+            future = client.submit(
+                render_pdfs, str(project.styles_dir), styles_digest, specs, project.paper, retries=RETRIES, pure=False
+            )
+            futures[future] = group
+
     try:
+        # Each task goes out as soon as its people's HTML is written, so the workers start on the
+        # first people's PDFs while the client renders the rest (they used to wait for the batch).
+        group: list[Item] = []
+        people: list[str] = []
+        for job, key in todo:
+            stamp = {"fingerprint": key[:10], "generated": stamp_time}
+            doc = render_person_document(env, job.record, job.kind, as_of, stamp, job.extra, want_print=want_pdf)
+            stem = job.stem.as_posix()
+            write_page(project, job.stem, doc, formats, want_pdf, wrote)
+            result.rebuilt.append(stem)
+            if not want_pdf:
+                cache.record_job(stem, key, suffixes)
+                continue
+            person_id = job.record.person_id
+            if person_id not in people:
+                if len(people) == PEOPLE_PER_TASK:
+                    submit(group)
+                    group, people = [], []
+                people.append(person_id)
+            spec: PdfSpec = (doc.print_html, job.kind.stylesheets, job.kind.forms, doc.source, doc.plan())
+            group.append((stem, key, job.stem, doc.manifest, spec))
+        submit(group)
         for future in as_completed(list(futures), loop=client.loop):  # type: ignore[no-untyped-call]
             for (stem, key, job_stem, facts, _), (data, layout) in zip(futures[future], future.result(), strict=True):
                 pdf_path = output_path(project.build_dir, job_stem, ".pdf")
