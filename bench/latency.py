@@ -93,7 +93,7 @@ def pagination_cost(root: Path, people: list[str]) -> dict[str, float]:
     env = make_environment(project.look)
     renderer = PdfRenderer(project.styles_dir, project.paper)
     plain, paged, extra, renders = [], [], [], []
-    for record in load_people(project, people):
+    for record in load_people(project, people, as_of=AS_OF):
         job = plan_jobs([record], AS_OF)[0]
         doc = render_person_document(env, record, job.kind, AS_OF, {"fingerprint": "x", "generated": "x"})
         plain.append(timed(lambda doc=doc: renderer.render(doc.print_html)))
