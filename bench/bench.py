@@ -34,7 +34,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from latency import pagination_rows, watch_latency  # noqa: E402
+from latency import pagination_rows  # noqa: E402
 from measure import MIB, measured  # noqa: E402
 from roster import AS_OF, generate  # noqa: E402
 from scale import scale_rows  # noqa: E402
@@ -88,7 +88,7 @@ def main() -> None:
         for count in args.people:
             html_rows(table, Path(tmp) / f"n{count}", count, args.seed)
         root = Path(tmp) / "pdf"
-        ids = generate(root, args.pdf_people, args.seed)
+        generate(root, args.pdf_people, args.seed)
         cold, cold_out = cold_rows(table, root, Path(tmp), args.rounds, cores, workers)
         table.add(*scale_rows(root, Path(tmp), cold, cold_out, AS_OF, cores, args.shards, not args.no_dask))
         for count in args.memory_pdf_people:
@@ -104,7 +104,8 @@ def main() -> None:
                 )
             )
         if args.watch_rounds:
-            first, every, bare = watch_latency(root, ids, args.workers, args.watch_rounds)
+            run = measured("watch", str(root), str(args.watch_rounds), *workers)
+            first, every, bare = run["first"], run["every"], run["bare"]
             ratio = statistics.median(first) / statistics.median(bare)
             table.add(
                 (

@@ -3,6 +3,8 @@
     python bench/runs.py naive ROOT OUT          # the naive loop; prints its seconds and PDF count
     python bench/runs.py build ROOT OUT [--html] [--workers N] [--again]   # a build (and a no-op one)
     python bench/runs.py bare ROOT WORKERS       # bare WeasyPrint layout of the build's PDFs
+    python bench/runs.py dask ROOT OUT WORKERS   # a build on a LocalCluster of WORKERS processes
+    python bench/runs.py watch ROOT ROUNDS       # save -> new PDF under watch, ROUNDS saves
 
 Why a fresh process each: a benchmark process that has already rendered hundreds of PDFs carries
 WeasyPrint's caches and a large heap; build workers forked from it inherit that heap and run
@@ -130,6 +132,29 @@ def bare(root: Path, workers: int) -> dict[str, Any]:
     return {"seconds": wall, "sum": sum(each), "pdfs": len(each)}
 
 
+def dask(root: Path, out: Path, workers: int) -> dict[str, Any]:
+    """A build on a LocalCluster bound to 127.0.0.1 (its start-up not counted: it exists already)."""
+    from distributed import LocalCluster
+
+    from packetgen.builder.runner import build
+
+    with LocalCluster(
+        n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    ) as cluster:
+        started = time.perf_counter()
+        build(open_project(root, out), as_of=AS_OF, dask=cluster.scheduler_address)
+        return {"seconds": time.perf_counter() - started}
+
+
+def watch(root: Path, rounds: int, workers: int | None) -> dict[str, Any]:
+    """``latency.watch_latency`` in a process of its own (no other phase's threads or heap)."""
+    from latency import watch_latency
+
+    people = sorted(p.name for p in (root / "people").iterdir())
+    first, every, bare = watch_latency(root, people, workers, rounds)
+    return {"first": first, "every": every, "bare": bare}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="run", required=True)
@@ -145,6 +170,14 @@ def main() -> None:
     one = sub.add_parser("bare")
     one.add_argument("root", type=Path)
     one.add_argument("workers", type=int)
+    one = sub.add_parser("dask")
+    one.add_argument("root", type=Path)
+    one.add_argument("out", type=Path)
+    one.add_argument("workers", type=int)
+    one = sub.add_parser("watch")
+    one.add_argument("root", type=Path)
+    one.add_argument("rounds", type=int)
+    one.add_argument("--workers", type=int, default=None)
     args = parser.parse_args()
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1795000000")
     if args.run == "naive":
@@ -152,8 +185,12 @@ def main() -> None:
         facts = naive(args.root, args.out)
     elif args.run == "build":
         facts = run_build(args.root, args.out, args.html, args.workers, args.again)
-    else:
+    elif args.run == "bare":
         facts = bare(args.root, args.workers)
+    elif args.run == "dask":
+        facts = dask(args.root, args.out, args.workers)
+    else:
+        facts = watch(args.root, args.rounds, args.workers)
     print(json.dumps(facts))
 
 
