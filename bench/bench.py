@@ -35,11 +35,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from latency import pagination_rows  # noqa: E402
-from measure import MIB, measured  # noqa: E402
+from measure import MIB, Row, measured, verdict, worker_flags  # noqa: E402
 from roster import AS_OF, generate  # noqa: E402
 from scale import scale_rows  # noqa: E402
-
-Row = tuple[str, str, str, str]
 
 
 def main() -> None:
@@ -78,7 +76,7 @@ def main() -> None:
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1795000000")
     cores = len(os.sched_getaffinity(0))
     table = Table(cores, os.getloadavg()[0], args.seed)
-    workers = ["--workers", str(args.workers)] if args.workers else []
+    workers = worker_flags(args.workers)
 
     with tempfile.TemporaryDirectory(prefix="packetgen-bench-") as tmp:
         if args.pagination_only:
@@ -89,8 +87,8 @@ def main() -> None:
             html_rows(table, Path(tmp) / f"n{count}", count, args.seed)
         root = Path(tmp) / "pdf"
         generate(root, args.pdf_people, args.seed)
-        cold, cold_out = cold_rows(table, root, Path(tmp), args.rounds, cores, workers)
-        table.add(*scale_rows(root, Path(tmp), cold, cold_out, AS_OF, cores, args.shards, not args.no_dask))
+        cold_out = cold_rows(table, root, Path(tmp), args.rounds, cores, args.workers)
+        table.add(*scale_rows(root, Path(tmp), cold_out, AS_OF, cores, args.shards, not args.no_dask))
         for count in args.memory_pdf_people:
             big = Path(tmp) / f"memory-{count}"
             generate(big, count, args.seed)
@@ -150,16 +148,16 @@ def html_rows(table: Table, root: Path, count: int, seed: int) -> None:
     )
 
 
-def cold_rows(table: Table, root: Path, tmp: Path, rounds: int, cores: int, workers: list[str]) -> tuple[float, Path]:
+def cold_rows(table: Table, root: Path, tmp: Path, rounds: int, cores: int, workers: int | None) -> Path:
     """Rounds of naive loop, cold build and bare layout over the cores, interleaved so that a machine
     that speeds up or slows down over minutes moves all three; medians and the range of the ratios.
-    Returns the median cold build time and the folder of the last cold build."""
+    Returns the folder of the last cold build."""
     naive, cold, bare = [], [], []
-    processes = int(workers[1]) if workers else cores
+    processes = workers or cores
     for number in range(rounds):
         naive.append(measured("naive", str(root), str(tmp / f"naive-{number}")))
         out = tmp / f"cold-{number}"
-        cold.append(measured("build", str(root), str(out), *workers, "--again"))
+        cold.append(measured("build", str(root), str(out), *worker_flags(workers), "--again"))
         bare.append(measured("bare", str(root), str(processes)))
         print(
             f"round {number + 1} of {rounds}: naive {naive[-1]['seconds']:.1f} s, cold {cold[-1]['seconds']:.1f} s, "
@@ -173,7 +171,7 @@ def cold_rows(table: Table, root: Path, tmp: Path, rounds: int, cores: int, work
     def median(runs: list[dict[str, float]], key: str = "seconds") -> float:
         return statistics.median(run[key] for run in runs)
 
-    def ratios(over: list[dict[str, float]]) -> str:
+    def ratios(over: list[dict[str, float]]) -> tuple[str, float]:
         each = sorted(c["seconds"] / o["seconds"] for c, o in zip(cold, over, strict=True))
         middle = statistics.median(each)
         return f"{middle:.2f}x" + (f" (rounds {each[0]:.2f}-{each[-1]:.2f})" if len(each) > 1 else ""), middle
@@ -203,7 +201,7 @@ def cold_rows(table: Table, root: Path, tmp: Path, rounds: int, cores: int, work
         ("cold build vs bare layout over the same cores", to_bare, "<= 1.15x", verdict(bare_ratio <= 1.15)),
         (f"no-op rebuild, {pdfs} PDFs (HTML + PDF)", f"{median(cold, 'again'):.2f} s", "", ""),
     )
-    return median(cold), tmp / f"cold-{rounds - 1}"
+    return tmp / f"cold-{rounds - 1}"
 
 
 class Table:
@@ -228,10 +226,6 @@ class Table:
         print("|---|---|---|---|")
         for row in self.rows:
             print("| " + " | ".join(row) + " |")
-
-
-def verdict(ok: bool) -> str:
-    return "met" if ok else "**missed**"
 
 
 if __name__ == "__main__":

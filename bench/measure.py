@@ -41,6 +41,19 @@ print(peak)
 """
 
 
+Row = tuple[str, str, str, str]
+"""One line of the benchmark's table: measure, result, target, verdict."""
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "**missed**"
+
+
+def worker_flags(workers: int | None) -> list[str]:
+    """``runs.py build`` and ``watch`` arguments for ``--workers`` (none: one per core)."""
+    return ["--workers", str(workers)] if workers else []
+
+
 def measured(*args: str, memory: bool = False) -> dict[str, Any]:
     """``runs.py *args`` in a fresh process: what it printed, and with ``memory`` the ``peak``
     (bytes) of its process tree. Sampling slows the run (reading a process's memory map holds its
