@@ -121,6 +121,40 @@ def test_every_pdf_in_the_build_is_pdf_ua_with_no_untagged_text(large_print_buil
         assert_all_text_tagged_or_footer(path)
 
 
+def parent_tree_problems(path: Path) -> list[str]:
+    """What a PDF/UA checker would flag in the ParentTree: a page whose marked-content ids point at
+    an element outside the tag tree, or a page with none dropped (its footer still mapped)."""
+    problems = []
+    with pikepdf.open(path) as pdf:
+        reachable, stack = set(), [pdf.Root.StructTreeRoot]
+        while stack:
+            kids = stack.pop().get("/K")
+            for kid in kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []:
+                if isinstance(kid, pikepdf.Dictionary) and "/S" in kid and kid.objgen not in reachable:
+                    reachable.add(kid.objgen)
+                    stack.append(kid)
+        nums = pdf.Root.StructTreeRoot.ParentTree.Nums
+        mappings = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+        for number, page in enumerate(pdf.pages, start=1):
+            mapping = mappings[int(page.obj.StructParents)]
+            outside = [
+                m for m, element in enumerate(mapping) if element is not None and element.objgen not in reachable
+            ]
+            if outside:
+                problems.append(f"page {number}: ids {outside} point outside the tag tree")
+            if not any(element is None for element in mapping):
+                problems.append(f"page {number}: no footer id dropped")
+    return problems
+
+
+def test_parent_tree_maps_page_content_only_to_the_tag_tree(large_print_build: Path) -> None:
+    """The footer's marked-content ids are dropped from the ParentTree (they are artifacts now);
+    every id left points at an element a screen reader can reach. On every PDF of the build."""
+    pdfs = sorted(large_print_build.rglob("*.pdf"))
+    assert len(pdfs) > len(CASES)
+    assert {str(path): parent_tree_problems(path) for path in pdfs} == {str(path): [] for path in pdfs}
+
+
 @pytest.mark.parametrize(("person_id", "document"), CASES)
 def test_reading_order_follows_the_page(large_print_build: Path, person_id: str, document: str) -> None:
     """Tag-tree order starts with the document's first fact and follows the HTML order of headings;

@@ -9,7 +9,7 @@ untagged file. So each part's structure is grafted in whole:
   page order, so the reading order is the print order;
 - each page's ``StructParents`` key and its ``ParentTree`` entry are renumbered into one tree
   (what ties every marked-content id on the page to its element); the footer stays an artifact
-  (``pdf.footer_as_artifact`` already ran on each part);
+  (``footer.mark_footer`` already ran on each part);
 - element ids (table headers) get a per-part prefix, and cells' ``Headers`` follow, so a second
   copy of the same crisis plan does not point at the first one's headers;
 - the catalog gets ``/MarkInfo``, ``/Lang``, ``/DisplayDocTitle``, the title (info and XMP) and
