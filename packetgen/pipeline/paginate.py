@@ -123,13 +123,14 @@ def paginate(
     """Lay out a packet so page 1 holds its page-1 list; returns the document, the plan and the renders used.
 
     ``layout`` and ``measure`` lay HTML out on the real page and on the tall measuring page."""
-    document = layout(render_html(plan))
+    html = render_html(plan)
+    document = layout(html)
     renders = 1
     if plan.index:
         return _index_pages(layout, render_html, plan, document, renders)
     if page_one_fits(document, plan):
         return document, plan, renders
-    tall = measure(render_html(plan))
+    tall = measure(html)
     renders += 1
     plan.moved = estimate_moves(tall, plan, content_bottom(document))
     while True:
