@@ -121,18 +121,25 @@ def test_every_pdf_in_the_build_is_pdf_ua_with_no_untagged_text(large_print_buil
         assert_all_text_tagged_or_footer(path)
 
 
+def struct_elements(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
+    """Every structure element reachable from the tag tree's root, as a screen reader walks it."""
+    found: dict[tuple[int, int], pikepdf.Dictionary] = {}
+    stack = [pdf.Root.StructTreeRoot]
+    while stack:
+        kids = stack.pop().get("/K")
+        for kid in kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []:
+            if isinstance(kid, pikepdf.Dictionary) and "/S" in kid and kid.objgen not in found:
+                found[kid.objgen] = kid
+                stack.append(kid)
+    return list(found.values())
+
+
 def parent_tree_problems(path: Path) -> list[str]:
     """What a PDF/UA checker would flag in the ParentTree: a page whose marked-content ids point at
     an element outside the tag tree, or a page with none dropped (its footer still mapped)."""
     problems = []
     with pikepdf.open(path) as pdf:
-        reachable, stack = set(), [pdf.Root.StructTreeRoot]
-        while stack:
-            kids = stack.pop().get("/K")
-            for kid in kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []:
-                if isinstance(kid, pikepdf.Dictionary) and "/S" in kid and kid.objgen not in reachable:
-                    reachable.add(kid.objgen)
-                    stack.append(kid)
+        reachable = {element.objgen for element in struct_elements(pdf)}
         nums = pdf.Root.StructTreeRoot.ParentTree.Nums
         mappings = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
         for number, page in enumerate(pdf.pages, start=1):
@@ -215,18 +222,9 @@ def test_drill_and_audit_pdfs_are_pdf_ua_with_no_untagged_text(tmp_path: Path) -
 @pytest.mark.parametrize("person_id", DEMO_IDS)
 def test_table_headers_are_marked_and_linked_to_their_cells(large_print_build: Path, person_id: str) -> None:
     with pikepdf.open(large_print_build / person_id / "crisis-plan.pdf") as pdf:
-        headers, cells = {}, []
-        stack = [pdf.Root.StructTreeRoot]
-        while stack:
-            node = stack.pop()
-            kids = node.get("/K")
-            for kid in kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []:
-                if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
-                    stack.append(kid)
-            if node.get("/S") == "/TH":
-                headers[str(node.ID)] = node
-            elif node.get("/S") == "/TD":
-                cells.append(node)
+        elements = struct_elements(pdf)
+        headers = {str(node.ID): node for node in elements if node.S == "/TH"}
+        cells = [node for node in elements if node.S == "/TD"]
     steps = demo_profile(person_id).crisis_plan.escalation_steps
     assert len(headers) == 3
     assert len(cells) == 3 * len(steps)
