@@ -13,7 +13,8 @@ as ``packetgen build`` does, and times its own work:
   one WeasyPrint ``HTML(...).write_pdf()`` per document, fonts and CSS set up each time,
   sequential), the cold build, and the bare WeasyPrint layout of the same documents spread over the
   same cores (bench/runs.py ``bare``: the limit); medians, each ratio from the same rounds;
-- sharded, Dask and pool builds compared, with their documents' bytes (bench/scale.py);
+- ``--rounds`` rounds of sharded against unsharded and Dask against pool builds, with their
+  documents' bytes (bench/scale.py);
 - peak memory (PSS of the build's process and its workers) of separate builds, because sampling
   memory slows what it samples;
 - the time from a profile save to its new PDF under ``watch``, and what measuring page 1 costs
@@ -35,7 +36,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from latency import pagination_rows  # noqa: E402
-from measure import MIB, Row, measured, verdict, worker_flags  # noqa: E402
+from measure import MIB, Row, measured, ratio_cell, verdict, worker_flags  # noqa: E402
 from roster import AS_OF, generate  # noqa: E402
 from scale import scale_rows  # noqa: E402
 
@@ -44,7 +45,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--people", type=int, nargs="*", default=[200, 1000, 10000], help="HTML-only build sizes")
     parser.add_argument("--pdf-people", type=int, default=40, help="people in the cold PDF phase (4 documents each)")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds of naive loop, cold build and bare layout")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="rounds of naive, cold and bare builds; of shard and Dask comparisons"
+    )
     parser.add_argument("--seed", type=int, default=20261123)
     parser.add_argument("--workers", type=int, default=None, help="PDF worker processes (default: one per core)")
     parser.add_argument("--watch-rounds", type=int, default=5)
@@ -88,7 +91,7 @@ def main() -> None:
         root = Path(tmp) / "pdf"
         generate(root, args.pdf_people, args.seed)
         cold_out = cold_rows(table, root, Path(tmp), args.rounds, cores, args.workers)
-        table.add(*scale_rows(root, Path(tmp), cold_out, AS_OF, cores, args.shards, not args.no_dask))
+        table.add(*scale_rows(root, Path(tmp), cold_out, AS_OF, cores, args.shards, not args.no_dask, args.rounds))
         for count in args.memory_pdf_people:
             big = Path(tmp) / f"memory-{count}"
             generate(big, count, args.seed)
@@ -172,9 +175,7 @@ def cold_rows(table: Table, root: Path, tmp: Path, rounds: int, cores: int, work
         return statistics.median(run[key] for run in runs)
 
     def ratios(over: list[dict[str, float]]) -> tuple[str, float]:
-        each = sorted(c["seconds"] / o["seconds"] for c, o in zip(cold, over, strict=True))
-        middle = statistics.median(each)
-        return f"{middle:.2f}x" + (f" (rounds {each[0]:.2f}-{each[-1]:.2f})" if len(each) > 1 else ""), middle
+        return ratio_cell([c["seconds"] for c in cold], [o["seconds"] for o in over])
 
     to_naive, naive_ratio = ratios(naive)
     to_bare, bare_ratio = ratios(bare)

@@ -9,6 +9,7 @@ leaves itself and the benchmark's own process out of the sum.
 from __future__ import annotations
 
 import json
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -47,6 +48,15 @@ Row = tuple[str, str, str, str]
 
 def verdict(ok: bool) -> str:
     return "met" if ok else "**missed**"
+
+
+def ratio_cell(times: list[float], against: list[float]) -> tuple[str, float]:
+    """The median of each round's own ratio ``times[i] / against[i]`` (rounds interleaved, so a
+    machine that drifts moves both sides of a ratio together), as a table cell with the rounds'
+    range, and the median itself."""
+    each = sorted(t / a for t, a in zip(times, against, strict=True))
+    middle = statistics.median(each)
+    return f"{middle:.2f}x" + (f" (rounds {each[0]:.2f}-{each[-1]:.2f})" if len(each) > 1 else ""), middle
 
 
 def worker_flags(workers: int | None) -> list[str]:

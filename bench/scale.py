@@ -1,7 +1,9 @@
-"""The benchmark's "past one machine" phases (issue 19), run from bench.py on the PDF project:
+"""The benchmark's "past one machine" phases (issue 19), run from bench.py on the PDF project, in
+rounds interleaved as the cold phase's are (this machine's speed drifts over minutes):
 
-- the sharded build (N shards as N concurrent ``packetgen build --shard K/N --jobs 1`` processes,
-  then ``--index-only``) against one unsharded ``packetgen build``, both timed from the command line;
+- the sharded build (N shards as N concurrent ``packetgen build --shard K/N`` processes, each as
+  the README's CI recipe runs it, then ``--index-only``) against one unsharded ``packetgen build``,
+  both timed from the command line;
 - a build on a Dask ``LocalCluster`` (one single-threaded worker process per core, in a fresh
   process: ``runs.py dask``) against a pool build made just before it;
 - whether every document (HTML, PDF, manifest) is byte-identical whichever way it was built.
@@ -9,6 +11,7 @@
 
 from __future__ import annotations
 
+import statistics
 import subprocess
 import sys
 import time
@@ -16,7 +19,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from measure import Row, measured, verdict
+from measure import Row, measured, ratio_cell, verdict
 
 from packetgen.builder.shard import shard_of
 
@@ -35,9 +38,9 @@ def documents(build_dir: Path) -> dict[str, bytes]:
 
 
 def cli_seconds(root: Path, out: Path, as_of: str, shards: int = 1) -> float:
-    """``packetgen build`` as a user runs it, start-up included: one process (``shards`` = 1, PDF
-    workers over the cores), or ``shards`` concurrent shard builds of one process each (as separate
-    machines would run them), then the index."""
+    """``packetgen build`` as a user runs it, start-up included: one process, or ``shards``
+    concurrent shard builds (as separate machines would run them, each with its default workers:
+    here they share this machine's cores), then the index."""
     packetgen = str(Path(sys.executable).parent / "packetgen")
     command = [packetgen, "build", "--root", str(root), "--out", str(out), "--as-of", as_of, "--quiet"]
     started = time.perf_counter()
@@ -45,7 +48,7 @@ def cli_seconds(root: Path, out: Path, as_of: str, shards: int = 1) -> float:
         subprocess.run(command, stdout=subprocess.DEVNULL, check=True)
         return time.perf_counter() - started
     running = [
-        subprocess.Popen([*command, "--jobs", "1", "--shard", f"{k}/{shards}"], stdout=subprocess.DEVNULL)
+        subprocess.Popen([*command, "--shard", f"{k}/{shards}"], stdout=subprocess.DEVNULL)
         for k in range(1, shards + 1)
     ]
     codes = [p.wait() for p in running]
@@ -55,49 +58,66 @@ def cli_seconds(root: Path, out: Path, as_of: str, shards: int = 1) -> float:
     return time.perf_counter() - started
 
 
-def scale_rows(root: Path, tmp: Path, cold_out: Path, as_of: Any, cores: int, shards: int, dask: bool) -> list[Row]:
-    """The rows comparing ways of building ``root``, each checked against the cold build in ``cold_out``."""
-    rows: list[Row] = []
+def scale_rows(
+    root: Path, tmp: Path, cold_out: Path, as_of: Any, cores: int, shards: int, dask: bool, rounds: int
+) -> list[Row]:
+    """The rows comparing ways of building ``root`` over ``rounds`` interleaved rounds, every
+    build's documents checked against the cold build in ``cold_out``."""
     reference = documents(cold_out)
-    same = []
-    if shards > 1:
-        # Both through the command line, so both pay the interpreter's start-up (the shards twice:
-        # their own, then the index's).
-        whole = cli_seconds(root, tmp / "unsharded-out", str(as_of))
-        # A person's shard is a hash of their id: a few dozen people split unevenly, and the
-        # biggest shard sets the time (a roster of thousands splits nearly evenly).
+    whole: list[float] = []
+    sharded: list[float] = []
+    pool: list[float] = []
+    on_dask: list[float] = []
+    same: list[bool] = []
+    for number in range(rounds):
+        line = f"scale round {number + 1} of {rounds}:"
+        if shards > 1:
+            # Both through the command line, so both pay the interpreter's start-up (the shards
+            # twice: their own, then the index's).
+            whole.append(cli_seconds(root, tmp / f"unsharded-{number}", str(as_of)))
+            out = tmp / f"sharded-{number}"
+            sharded.append(cli_seconds(root, out, str(as_of), shards))
+            same.append(documents(out) == reference)
+            line += f" unsharded {whole[-1]:.1f} s, sharded {sharded[-1]:.1f} s"
+        if dask:
+            pool.append(measured("build", str(root), str(tmp / f"pool-{number}"))["seconds"])
+            out = tmp / f"dask-{number}"
+            on_dask.append(measured("dask", str(root), str(out), str(cores))["seconds"])
+            same.append(documents(out) == reference)
+            line += f" pool {pool[-1]:.1f} s, Dask {on_dask[-1]:.1f} s"
+        print(line, file=sys.stderr, flush=True)
+    rows: list[Row] = []
+    if whole:
+        # A person's shard is a hash of their id: a few dozen people split unevenly (a roster of
+        # thousands splits nearly evenly); on one machine a shard that ends early leaves the
+        # cores to the other.
         sizes = Counter(shard_of(p.name, shards) for p in (root / "people").iterdir())
         split = " / ".join(str(sizes[k]) for k in range(1, shards + 1))
-        out = tmp / "sharded-out"
-        seconds = cli_seconds(root, out, str(as_of), shards)
-        same.append(documents(out) == reference)
+        cell, middle = ratio_cell(sharded, whole)
         rows.append(
             (
                 f"sharded build, N = {shards} concurrent shards of {split} people + index,"
-                f" vs one `packetgen build` ({whole:.1f} s)",
-                f"{seconds:.1f} s = {seconds / whole:.2f}x",
+                f" vs one `packetgen build` ({statistics.median(whole):.1f} s, median)",
+                f"{statistics.median(sharded):.1f} s = {cell}",
                 "<= 1.2x",
-                verdict(seconds / whole <= 1.2),
+                verdict(middle <= 1.2),
             )
         )
-    if dask:
-        # Against a pool build made just before it: this machine's speed drifts over minutes.
-        pool = measured("build", str(root), str(tmp / "pool-beside-dask"))["seconds"]
-        out = tmp / "dask-out"
-        seconds = measured("dask", str(root), str(out), str(cores))["seconds"]
-        same.append(documents(out) == reference)
+    if on_dask:
+        cell, middle = ratio_cell(on_dask, pool)
         rows.append(
             (
-                f"Dask LocalCluster ({cores} worker processes) vs the process pool ({pool:.1f} s, just before)",
-                f"{seconds:.1f} s = {seconds / pool:.2f}x",
+                f"Dask LocalCluster ({cores} worker processes) vs the process pool"
+                f" ({statistics.median(pool):.1f} s, median, each just before)",
+                f"{statistics.median(on_dask):.1f} s = {cell}",
                 "<= 1.2x",
-                verdict(seconds / pool <= 1.2),
+                verdict(middle <= 1.2),
             )
         )
     if same:
         rows.append(
             (
-                f"documents byte-identical whichever way built ({len(reference)} files)",
+                f"documents byte-identical whichever way built ({len(reference)} files, {len(same)} builds)",
                 "yes" if all(same) else "**no**",
                 "yes",
                 verdict(all(same)),
