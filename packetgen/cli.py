@@ -42,9 +42,22 @@ def main() -> None:
         signal.signal(signum, _stop_on_signal)
 
 
+_signalled: list[int] = []
+"""Signals received: a command that still returns normally after one must not report success."""
+
+
 def _stop_on_signal(signum: int, frame: object) -> None:
     """SIGTERM or SIGHUP end a build or watch as Ctrl-C does: worker pools are shut down on the way out."""
+    _signalled.append(signum)
     raise SystemExit(128 + signum)
+
+
+@main.result_callback()
+def _exit_status_after_a_signal(*_: object, **__: object) -> None:
+    """Python drops an exception raised while it runs a finaliser or a callback ("Exception ignored
+    in ..."), so a signal that lands there does not stop the command: it still must not exit 0."""
+    if _signalled:
+        raise SystemExit(128 + _signalled[0])
 
 
 for command in (
