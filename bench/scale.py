@@ -93,25 +93,21 @@ def scale_rows(
         # cores to the other.
         sizes = Counter(shard_of(p.name, shards) for p in (root / "people").iterdir())
         split = " / ".join(str(sizes[k]) for k in range(1, shards + 1))
-        cell, middle = ratio_cell(sharded, whole)
         rows.append(
-            (
+            within_target(
                 f"sharded build, N = {shards} concurrent shards of {split} people + index,"
                 f" vs one `packetgen build` ({statistics.median(whole):.1f} s, median)",
-                f"{statistics.median(sharded):.1f} s = {cell}",
-                "<= 1.2x",
-                verdict(middle <= 1.2),
+                sharded,
+                whole,
             )
         )
     if on_dask:
-        cell, middle = ratio_cell(on_dask, pool)
         rows.append(
-            (
+            within_target(
                 f"Dask LocalCluster ({cores} worker processes) vs the process pool"
                 f" ({statistics.median(pool):.1f} s, median, each just before)",
-                f"{statistics.median(on_dask):.1f} s = {cell}",
-                "<= 1.2x",
-                verdict(middle <= 1.2),
+                on_dask,
+                pool,
             )
         )
     if same:
@@ -124,3 +120,10 @@ def scale_rows(
             )
         )
     return rows
+
+
+def within_target(measure: str, times: list[float], against: list[float]) -> Row:
+    """A way of building against the local one: its median seconds and the median of the rounds'
+    ratios, whose target is 1.2x."""
+    cell, middle = ratio_cell(times, against)
+    return (measure, f"{statistics.median(times):.1f} s = {cell}", "<= 1.2x", verdict(middle <= 1.2))
