@@ -17,16 +17,13 @@ from jinja2 import Environment
 
 from packetgen import __version__
 from packetgen.builder.records import PersonRecord
-from packetgen.model.documents import (
-    DocumentKind,
-)
+from packetgen.model.documents import STYLESHEET, DocumentKind
 from packetgen.model.eif import not_recorded, preferred_hospitals
 from packetgen.model.provenance import imported_facts
 from packetgen.pipeline.checkcode import check_code, content_fingerprint, visible_content
 from packetgen.pipeline.dates import generated_text
 from packetgen.pipeline.output import write_atomic
 from packetgen.pipeline.paginate import Plan, PrintSource, new_plan, ordered_medications
-from packetgen.pipeline.pdf import STYLESHEET
 from packetgen.pipeline.person_files import Refused, read_person_file
 from packetgen.pipeline.render import look_of, render
 from packetgen.pipeline.rules import ReviewStatus

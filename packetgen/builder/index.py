@@ -18,15 +18,11 @@ from packetgen.builder.prune import (
     withdrawn,
 )
 from packetgen.builder.records import PersonRecord, derive_events, load_person
-from packetgen.model.documents import (
-    ALL_DOCUMENTS,
-    BY_NAME,
-)
+from packetgen.model.documents import ALL_DOCUMENTS, BY_NAME, STYLESHEET
 from packetgen.pipeline.digest import combine, data_digest
 from packetgen.pipeline.gates import event_documents
 from packetgen.pipeline.history import last_version
 from packetgen.pipeline.output import write_atomic, write_text
-from packetgen.pipeline.pdf import STYLESHEET
 from packetgen.pipeline.render import render
 from packetgen.project.folders import Project
 

@@ -184,7 +184,7 @@ def build_parallel(
 
     from tqdm import tqdm
 
-    from packetgen.builder.pdf_session import pool_context
+    from packetgen.builder.pdf_session import load_pdf_engine, pool_context
     from packetgen.builder.pool import PEOPLE_PER_TASK, run_recycled
 
     if "pdf" in ctx.formats:
@@ -195,6 +195,8 @@ def build_parallel(
         size = max(2, min(PEOPLE_PER_TASK, -(-len(pending) // (workers * 6))))
     chunks = [pending[i : i + size] for i in range(0, len(pending), size)]
     compile_all(environment(ctx.project.look))  # before the workers fork, so they inherit it
+    if "pdf" in ctx.formats:
+        load_pdf_engine()  # likewise
 
     def new_pool() -> ProcessPoolExecutor:
         return ProcessPoolExecutor(

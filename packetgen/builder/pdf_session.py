@@ -8,10 +8,11 @@ import logging
 from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing.context import BaseContext
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from packetgen.pipeline.paginate import Plan, PrintRenderer
-from packetgen.pipeline.pdf import PdfRenderer
+if TYPE_CHECKING:
+    from packetgen.pipeline.paginate import Plan, PrintRenderer
+    from packetgen.pipeline.pdf import PdfRenderer
 
 log = logging.getLogger(__name__)
 
@@ -39,12 +40,21 @@ def die_with_parent() -> None:
         os._exit(1)
 
 
+def load_pdf_engine() -> None:
+    """Import the PDF engine (about 0.7 s) in this process. Commands that write no PDF (an index-only
+    or no-op build, ``check``, ``--help``) never pay for it; a build that does calls this before it
+    forks workers, so they inherit the engine instead of each importing it again."""
+    import packetgen.pipeline.pdf  # noqa: F401
+
+
 worker: PdfRenderer | None = None
 """This worker process's renderer (fonts and stylesheets parsed once), set by ``init_worker``."""
 
 
 def init_worker(styles_dir: Path, paper: str = "letter") -> None:
     """Runs once in each pool process: fonts and CSS are set up once per worker, not per PDF."""
+    from packetgen.pipeline.pdf import PdfRenderer
+
     global worker
     die_with_parent()
     worker = PdfRenderer(styles_dir, paper)
@@ -115,7 +125,7 @@ def pool_context() -> BaseContext:
     if threading.active_count() == 1:
         return multiprocessing.get_context("fork")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["packetgen.builder.runner"])
+    context.set_forkserver_preload(["packetgen.builder.runner", "packetgen.pipeline.pdf"])
     return context
 
 
@@ -145,11 +155,14 @@ class PdfSession:
     @property
     def local(self) -> PdfRenderer:
         if self._local is None:
+            from packetgen.pipeline.pdf import PdfRenderer
+
             self._local = PdfRenderer(self.styles_dir, self.paper)
         return self._local
 
     def pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
+            load_pdf_engine()  # before the workers fork, so they inherit it
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers,
                 mp_context=pool_context(),

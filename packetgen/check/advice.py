@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from typing import Any
 
 from packetgen.check.eif_sections import door_code_warnings
@@ -35,8 +36,9 @@ def advice(project: Any, record: Any, as_of: dt.date, renderer: Any = None, layo
     return found + (page_notes(project, record, as_of, renderer) if layout else [])
 
 
-def layout_facts(project: Any, record: Any, kind: Any, as_of: dt.date, renderer: Any) -> dict[str, Any]:
-    """Page count and what continued for one packet: from a current manifest, or laid out now."""
+def layout_facts(project: Any, record: Any, kind: Any, as_of: dt.date, renderer: Callable[[], Any]) -> dict[str, Any]:
+    """Page count and what continued for one packet: from a current manifest, or laid out now
+    (``renderer()`` is only called then, so a check after a build never starts the PDF engine)."""
     from packetgen.builder.document import render_person_document
     from packetgen.builder.jobs import document_fingerprint, person_job
     from packetgen.pipeline.render import environment
@@ -56,9 +58,10 @@ def layout_facts(project: Any, record: Any, kind: Any, as_of: dt.date, renderer:
 
     plan = doc.plan()
     assert doc.source is not None and plan is not None
+    pdf = renderer()
     document, plan, _ = paginate(
-        lambda html: renderer.layout(html, extra_stylesheets=kind.stylesheets),
-        lambda html: renderer.measure(html, kind.stylesheets),
+        lambda html: pdf.layout(html, extra_stylesheets=kind.stylesheets),
+        lambda html: pdf.measure(html, kind.stylesheets),
         doc.source,
         plan,
     )
@@ -67,12 +70,19 @@ def layout_facts(project: Any, record: Any, kind: Any, as_of: dt.date, renderer:
 
 def page_notes(project: Any, record: Any, as_of: dt.date, renderer: Any = None) -> list[Problem]:
     from packetgen.model.documents import BY_NAME
-    from packetgen.pipeline.pdf import PdfRenderer
+
+    made = [renderer]
+
+    def pdf_renderer() -> Any:
+        if made[0] is None:
+            from packetgen.pipeline.pdf import PdfRenderer
+
+            made[0] = PdfRenderer(project.styles_dir, project.paper)
+        return made[0]
 
     notes = []
     for name in PACKETS:
-        renderer = renderer or PdfRenderer(project.styles_dir, project.paper)
-        facts = layout_facts(project, record, BY_NAME[name], as_of, renderer)
+        facts = layout_facts(project, record, BY_NAME[name], as_of, pdf_renderer)
         if facts["pages"] > 1:
             by_page: dict[int, list[str]] = {}
             for item in facts.get("continued", []):

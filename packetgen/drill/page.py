@@ -25,8 +25,9 @@ from packetgen.builder.prune import record_drill
 from packetgen.builder.records import PersonRecord
 from packetgen.drill.questions import DRILL_KIND, Question, questions_for
 from packetgen.drill.results import PAPER_COLUMNS, RESULTS_FORMAT
+from packetgen.model.documents import STYLESHEET
 from packetgen.pipeline.output import write_atomic, write_text
-from packetgen.pipeline.pdf import STYLESHEET, PdfRenderer
+from packetgen.pipeline.pdf import PdfRenderer
 from packetgen.pipeline.render import TemplateFault, render
 from packetgen.pipeline.resources import load_url
 from packetgen.pipeline.select import select

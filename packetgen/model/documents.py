@@ -139,6 +139,9 @@ EVENT_DOCUMENTS: tuple[DocumentKind, ...] = (
 
 BY_NAME: dict[str, DocumentKind] = {d.name: d for d in PERSON_DOCUMENTS + EVENT_DOCUMENTS}
 
+STYLESHEET = "packet.css"
+"""Every document's base stylesheet, in the styles folder (HTML links it, the PDF renderer layers it first)."""
+
 LARGE_PRINT_STYLESHEET = "large-print.css"
 LARGE_PRINT_OF = ("responder-packet", "crisis-plan")
 """Documents that get an 18 pt variant with ``--large-print``, for readers with low vision."""

@@ -20,9 +20,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from weasyprint.document import Document
-
 if TYPE_CHECKING:
+    from weasyprint.document import Document
+
     from packetgen.pipeline.render import Look
 
 from packetgen.pipeline.page_plan import POINTER_AT, Plan, and_list, new_plan, ordered_medications

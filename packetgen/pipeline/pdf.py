@@ -19,14 +19,12 @@ from weasyprint import CSS, HTML
 from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 
+from packetgen.model.documents import STYLESHEET
 from packetgen.pipeline.footer import mark_footer
 from packetgen.pipeline.paginate import Plan, PrintRenderer, layout_facts, paginate
 from packetgen.pipeline.resources import LocalOnlyFetcher, quiet_weasyprint_log
 
 log = logging.getLogger(__name__)
-
-
-STYLESHEET = "packet.css"
 
 
 MEASURE_STYLESHEET = "measure.css"
