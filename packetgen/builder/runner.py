@@ -137,7 +137,7 @@ def build(
             session = (
                 pdf if pdf is not None and pdf.styles_digest == digests.styles and pdf.paper == project.paper else None
             )
-            own_session = session is None and "pdf" in formats and bool(pending)  # none: nothing to render
+            own_session = session is None and "pdf" in formats
             if own_session:
                 session = PdfSession(project.styles_dir, digests.styles, workers, project.paper)
             try:

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Callable
 from typing import Any
@@ -71,14 +72,11 @@ def layout_facts(project: Any, record: Any, kind: Any, as_of: dt.date, renderer:
 def page_notes(project: Any, record: Any, as_of: dt.date, renderer: Any = None) -> list[Problem]:
     from packetgen.model.documents import BY_NAME
 
-    made = [renderer]
-
+    @functools.cache
     def pdf_renderer() -> Any:
-        if made[0] is None:
-            from packetgen.pipeline.pdf import PdfRenderer
+        from packetgen.pipeline.pdf import PdfRenderer
 
-            made[0] = PdfRenderer(project.styles_dir, project.paper)
-        return made[0]
+        return renderer or PdfRenderer(project.styles_dir, project.paper)
 
     notes = []
     for name in PACKETS:
