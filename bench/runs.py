@@ -136,7 +136,8 @@ def dask(root: Path, out: Path, workers: int) -> dict[str, Any]:
     """A build on a LocalCluster bound to 127.0.0.1 (its start-up not counted: it exists already),
     its workers started as the README says to start them: without Dask's sampling profiler, which
     walks WeasyPrint's deep layout stacks every 10 ms (on, the same build took 37-44 s against 31-37 s
-    off; the workers' CPU 81 s against 60-70 s)."""
+    off; the workers' CPU 81 s against 60-70 s), and with the preload that imports the PDF engine
+    as a worker starts (without it, each worker's first task imported it: about 1 s of the build)."""
     import dask.config
     from distributed import LocalCluster
 
@@ -145,7 +146,12 @@ def dask(root: Path, out: Path, workers: int) -> dict[str, Any]:
     with (
         dask.config.set({"distributed.worker.profile.enabled": False}),
         LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+            preload=["packetgen.builder.dask_worker"],
         ) as cluster,
     ):
         started = time.perf_counter()

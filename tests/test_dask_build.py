@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import AS_OF, run_cli
@@ -17,13 +18,37 @@ from distributed import WorkerPlugin  # noqa: E402  (after the skip: only there 
 PEOPLE = ("ana-d", "ben-d")
 
 
+PRELOAD = "packetgen.builder.dask_worker"
+"""The worker preload the README's `dask worker` line names."""
+
+
+def local_cluster(**extra: object) -> Any:
+    """Two worker processes, bound to localhost, no dashboard."""
+    return distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None, **extra
+    )
+
+
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[str]:
-    """Two worker processes, bound to localhost, no dashboard."""
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
-    ) as local:
+    """Workers started as the README says: with the preload."""
+    with local_cluster(preload=[PRELOAD]) as local:
         yield local.scheduler_address
+
+
+def engine_loaded() -> bool:
+    import sys
+
+    return "weasyprint" in sys.modules
+
+
+def test_the_preload_loads_the_pdf_engine_before_any_task() -> None:
+    """A worker started with the preload has WeasyPrint imported before its first task; one
+    started without it has not (the control: the check can tell the two apart)."""
+    with local_cluster(preload=[PRELOAD]) as preloaded, distributed.Client(preloaded) as client:
+        assert set(client.run(engine_loaded).values()) == {True}
+    with local_cluster() as plain, distributed.Client(plain) as client:
+        assert set(client.run(engine_loaded).values()) == {False}
 
 
 @pytest.fixture(scope="module")
