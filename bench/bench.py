@@ -128,7 +128,7 @@ def html_rows(table: Table, root: Path, count: int, seed: int) -> None:
     generate(root, count, seed)
     run = measured("build", str(root), str(root / "build"), "--html", "--again")
     memory = measured("build", str(root), str(root / "build-memory"), "--html", memory=True)
-    big = count >= 1000
+    big = count == 1000  # the time targets were set for 1000 people; other sizes show the trend
     table.add(
         (
             f"HTML-only build, {count} people ({run['documents']} documents)",
